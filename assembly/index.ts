@@ -1,0 +1,63 @@
+// The shard engine's exported ABI (docs/abi.md), and nothing else: each export hands its work to the
+// module that owns it. The host passes the time into every call; the engine never reads a clock.
+import { outboxPtr, outboxClear, outboxSeal } from "./shard/outbox";
+import { connOpen, connFeed, connClose } from "./shard/session";
+import { clockSet, nowMs } from "./shard/clock";
+import { randomSeed } from "./util/random";
+import { activeExpireCycle, tableMaintenance } from "./store/expiry";
+import { keyspaceStart } from "./store/keyspace";
+import { registerAllCommands } from "./commands/registry";
+import { setServerInfo, setShardPlace } from "./shard/server-info";
+import { ByteBuf } from "./util/mem";
+
+const input = new ByteBuf();
+
+export function init(seed: u32, shardIndex: u32, shardCount: u32, now: f64): void {
+  randomSeed(seed);
+  clockSet(<i64>now);
+  keyspaceStart(<i64>now);
+  setShardPlace(shardIndex, shardCount);
+  registerAllCommands();
+}
+
+export function input_reserve(len: u32): usize {
+  input.len = 0;
+  input.reserve(len);
+  return input.ptr;
+}
+
+export function server_info(len: u32): void {
+  setServerInfo(input.ptr, len);
+}
+
+export function conn_open(id: u32, len: u32, now: f64): void {
+  clockSet(<i64>now);
+  connOpen(id, input.ptr, len, nowMs);
+}
+
+export function conn_feed(id: u32, len: u32, now: f64): u32 {
+  clockSet(<i64>now);
+  connFeed(id, input.ptr, len, nowMs);
+  return outboxSeal();
+}
+
+export function conn_close(id: u32, now: f64): u32 {
+  clockSet(<i64>now);
+  connClose(id);
+  return outboxSeal();
+}
+
+export function tick(now: f64): u32 {
+  clockSet(<i64>now);
+  activeExpireCycle();
+  tableMaintenance();
+  return outboxSeal();
+}
+
+export function outbox_ptr(): usize {
+  return outboxPtr();
+}
+
+export function outbox_clear(): void {
+  outboxClear();
+}

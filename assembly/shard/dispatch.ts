@@ -1,0 +1,89 @@
+// Runs one parsed command for a connection: finds it in the command table, checks its arity, and calls
+// its handler. The errors for unknown commands and subcommands and for wrong arity are produced here,
+// with Redis's exact texts (arguments quoted and cut at 128 bytes, CR/LF turned into spaces).
+import { Conn } from "./conn";
+import { argc, argPtr, argLen } from "./args";
+import { Command, lookupCommand, lookupSubcommand } from "../commands/table";
+import { replyTarget, replyError } from "../resp/writer";
+import { ByteBuf, Lit } from "../util/mem";
+import { clockSet } from "./clock";
+
+const errText = new ByteBuf();
+
+function putText(s: Lit): void { errText.append(s.ptr, s.len); }
+
+/** Appends up to `limit` bytes of an argument the way C's `%.*s` prints it (stops at a NUL). */
+function putArg(ptr: usize, len: u32, limit: u32): void {
+  let n: u32 = 0;
+  while (n < len && n < limit && load<u8>(ptr + n) != 0) n++;
+  errText.append(ptr, n);
+}
+
+function sendErrText(): void {
+  for (let i: u32 = 0; i < errText.len; i++) {
+    const b = load<u8>(errText.ptr + i);
+    if (b == 0x0d || b == 0x0a) store<u8>(errText.ptr + i, 0x20);
+  }
+  replyError(errText.ptr, errText.len);
+  errText.len = 0;
+}
+
+function replyUnknownCommand(): void {
+  errText.len = 0;
+  putText(UNKNOWN_COMMAND);
+  putArg(argPtr(0), argLen(0), 128);
+  putText(WITH_ARGS);
+  const argsStart = errText.len;
+  for (let i = 1; i < argc && errText.len - argsStart < 128; i++) {
+    errText.pushByte(0x27);
+    putArg(argPtr(i), argLen(i), 128 - (errText.len - 1 - argsStart));
+    errText.pushByte(0x27);
+    errText.pushByte(0x20);
+  }
+  sendErrText();
+}
+
+function replyUnknownSubcommand(parent: Command): void {
+  errText.len = 0;
+  putText(UNKNOWN_SUB);
+  putArg(argPtr(1), argLen(1), 128);
+  putText(TRY);
+  const name = parent.name;
+  for (let i: u32 = 0; i < name.len; i++) errText.pushByte(load<u8>(name.ptr + i) & 0xdf);
+  putText(HELP);
+  sendErrText();
+}
+
+export function replyWrongArity(cmd: Command): void {
+  errText.len = 0;
+  putText(WRONG_ARGS);
+  putText(cmd.fullNameLit);
+  putText(COMMAND_END);
+  sendErrText();
+}
+
+/** Executes the command in the argument vector for `c`. */
+export function dispatch(c: Conn, nowMs: i64): void {
+  replyTarget(c.id, c.resp3);
+  clockSet(nowMs);
+  c.lastInteractionMs = nowMs;
+  let cmd = lookupCommand(argPtr(0), argLen(0));
+  if (cmd == null) { replyUnknownCommand(); return; }
+  if (cmd.subcommands != null && argc >= 2) {
+    const sub = lookupSubcommand(cmd, argPtr(1), argLen(1));
+    if (sub == null) { replyUnknownSubcommand(cmd); return; }
+    cmd = sub;
+  }
+  if (!cmd.arityOk(argc)) { replyWrongArity(cmd); return; }
+  c.lastCommand = cmd.fullName;
+  cmd.calls++;
+  cmd.handler(c);
+}
+
+const UNKNOWN_COMMAND = new Lit("ERR unknown command '");
+const WITH_ARGS = new Lit("', with args beginning with: ");
+const UNKNOWN_SUB = new Lit("ERR unknown subcommand '");
+const TRY = new Lit("'. Try ");
+const HELP = new Lit(" HELP.");
+const WRONG_ARGS = new Lit("ERR wrong number of arguments for '");
+const COMMAND_END = new Lit("' command");

@@ -1,0 +1,88 @@
+// A connection's life inside the shard: opened by the host, fed socket bytes, closed. Feeding parses
+// every complete frame and executes it in order; a partial frame is kept in the connection's buffer.
+// When the connection's buffer is empty the bytes are parsed where the host put them, and only a
+// leftover partial frame is copied, so the common case (whole frames per read) copies nothing.
+import { Conn, conns } from "./conn";
+import { dispatch } from "./dispatch";
+import { parseNext, parserKeepFrom, parserShift, parseError, parseErrorByte,
+         PARSE_NEED_MORE, PARSE_COMMAND, PARSE_ERROR, PARSE_EMPTY } from "../resp/parser";
+import { replyTarget, replyError } from "../resp/writer";
+import { outboxClose } from "./outbox";
+import { ERR_PROTO_EXPECTED_DOLLAR } from "../resp/errors";
+import { ByteBuf } from "../util/mem";
+
+export function connOpen(id: u32, info: usize, infoLen: u32, nowMs: i64): void {
+  const c = new Conn(id, nowMs);
+  let nl: u32 = 0;
+  while (nl < infoLen && load<u8>(info + nl) != 0x0a) nl++;
+  c.addr.append(info, nl);
+  if (nl < infoLen) c.laddr.append(info + nl + 1, infoLen - nl - 1);
+  conns.set(id, c);
+}
+
+export function connClose(id: u32): void {
+  if (!conns.has(id)) return;
+  const c = conns.get(id);
+  conns.delete(id);
+  c.release();
+}
+
+/** Ends a connection from inside: the host closes it after writing what is queued. */
+export function connTerminate(c: Conn): void {
+  c.closing = true;
+  outboxClose(c.id);
+  connClose(c.id);
+}
+
+export function connFeed(id: u32, data: usize, len: u32, nowMs: i64): void {
+  if (!conns.has(id)) return;
+  const c = conns.get(id);
+  if (c.closing) return;
+  const buffered = c.input.len > 0;
+  if (buffered) c.input.append(data, len);
+  const base = buffered ? c.input.ptr : data;
+  const total = buffered ? c.input.len : len;
+  runFrames(c, base, total, nowMs);
+  if (c.closing) {
+    if (conns.has(id)) connTerminate(c);
+    return;
+  }
+  keepLeftover(c, buffered, base, total);
+}
+
+function runFrames(c: Conn, base: usize, total: u32, nowMs: i64): void {
+  while (!c.closing) {
+    const r = parseNext(c, base, total);
+    if (r == PARSE_NEED_MORE) return;
+    if (r == PARSE_EMPTY) continue;
+    if (r == PARSE_ERROR) { replyProtocolError(c); return; }
+    dispatch(c, nowMs);
+  }
+}
+
+function replyProtocolError(c: Conn): void {
+  replyTarget(c.id, c.resp3);
+  if (parseError === ERR_PROTO_EXPECTED_DOLLAR) {
+    const text = new ByteBuf();
+    text.append(parseError.ptr, parseError.len);
+    text.pushByte(parseErrorByte);
+    text.pushByte(0x27);
+    replyError(text.ptr, text.len);
+    text.release();
+  } else {
+    replyError(parseError.ptr, parseError.len);
+  }
+}
+
+/** Drops consumed bytes; a partial frame stays (copied in if it was parsed in the host's buffer). */
+function keepLeftover(c: Conn, buffered: bool, base: usize, total: u32): void {
+  const keep = parserKeepFrom(c);
+  if (buffered) {
+    c.input.consume(keep);
+    c.input.shrinkIfIdle();
+  } else if (keep < total) {
+    c.input.append(base + keep, total - keep);
+  }
+  parserShift(c, keep);
+}
+
