@@ -9,6 +9,9 @@ import { keyspaceStart } from "./store/keyspace";
 import { registerAllCommands } from "./commands/registry";
 import { setServerInfo, setShardPlace } from "./shard/server-info";
 import { ByteBuf } from "./util/mem";
+import { buildPlacement } from "./shard/placement";
+import { initInbox, deliverBatch } from "./shard/inbox";
+import { initSessions } from "./shard/session";
 
 const input = new ByteBuf();
 
@@ -17,6 +20,9 @@ export function init(seed: u32, shardIndex: u32, shardCount: u32, now: f64): voi
   clockSet(<i64>now);
   keyspaceStart(<i64>now);
   setShardPlace(shardIndex, shardCount);
+  buildPlacement();
+  initInbox();
+  initSessions();
   registerAllCommands();
 }
 
@@ -44,6 +50,13 @@ export function conn_feed(id: u32, len: u32, now: f64): u32 {
 export function conn_close(id: u32, now: f64): u32 {
   clockSet(<i64>now);
   connClose(id);
+  return outboxSeal();
+}
+
+/** The scratch area holds a batch of messages from shard `from`: records `[len u32][message]`. */
+export function shard_deliver(from: u32, len: u32, now: f64): u32 {
+  clockSet(<i64>now);
+  deliverBatch(from, input.ptr, len);
   return outboxSeal();
 }
 

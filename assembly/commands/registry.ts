@@ -3,10 +3,14 @@ import { registerConnectionCommands } from "./connection";
 import { registerStringCommands } from "./strings";
 import { registerKeyCommands } from "./keys";
 import { registerServerCommands } from "./server";
+import { registerMultiCommands } from "./multi";
+import { registerCrossShard } from "./cross-shard";
 
 export function registerAllCommands(): void {
   registerConnectionCommands();
   registerStringCommands();
   registerKeyCommands();
   registerServerCommands();
+  registerMultiCommands();
+  registerCrossShard();
 }

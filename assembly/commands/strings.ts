@@ -10,10 +10,10 @@ import { argIs, argToInt, argToIntOrReply, argInt } from "./options";
 import { replyExpireTimeError } from "./expire-time";
 import { Lit, ByteBuf } from "../util/mem";
 import { parseI64, parsedI64, formatI64 } from "../util/int";
-import { parseLongDouble, parsedF64, formatHumanLongDouble } from "../util/float";
+import { parseLongDoubleTo, ldAdd, ldIsFinite, formatHumanLd } from "../util/float";
 import { nowMs } from "../shard/clock";
 import * as E from "../resp/errors";
-import { lookup, lookupRead, insertKey, deleteEntry, freeValue, setExpire, removeExpire } from "../store/keyspace";
+import { lookup, lookupRead, insertKey, deleteEntry, freeValue, setExpire, removeExpire, entryModified } from "../store/keyspace";
 import {
   entryType, entrySetType, entryValue, entrySetValue, TYPE_STRING, ENC_RAW, ENC_INT, ENC_EMBSTR,
 } from "../store/entry";
@@ -227,6 +227,7 @@ function append(c: Conn): void {
   const v = entryValue(<usize>e);
   const total = <i64>strLen(v) + <i64>argLen(2);
   if (total > PROTO_MAX_BULK_LEN) { replyErrorLit(E.ERR_STRING_TOO_LONG); return; }
+  entryModified(<usize>e);
   const grown = strGrow(v, <u32>total);
   memory.copy(strData(grown) + <usize>(<u32>total - argLen(2)), argPtr(2), argLen(2));
   entrySetValue(<usize>e, grown);
@@ -290,21 +291,23 @@ function decrby(c: Conn): void {
   incrDecr(-argInt);
 }
 
+/** Two 80-bit long doubles: INCRBYFLOAT computes like Redis, in long double, not f64. */
+const ldValue = memory.data(16, 8);
+const ldIncr = memory.data(16, 8);
+const ZERO = new Lit("0");
+
 function incrbyfloat(c: Conn): void {
   const e = stringEntry(1, false);
   if (e < 0) return;
-  let value: f64 = 0;
-  if (e != 0) {
-    const v = entryValue(<usize>e);
-    if (!parseLongDouble(strData(v), strLen(v))) { replyErrorLit(E.ERR_NOT_FLOAT); return; }
-    value = parsedF64;
-  }
-  if (!parseLongDouble(argPtr(2), argLen(2))) { replyErrorLit(E.ERR_NOT_FLOAT); return; }
-  value += parsedF64;
-  if (isNaN(value) || !isFinite(value)) { replyErrorLit(E.ERR_NAN_INF); return; }
+  let ok = e == 0
+    ? parseLongDoubleTo(ZERO.ptr, ZERO.len, ldValue)
+    : parseLongDoubleTo(strData(entryValue(<usize>e)), strLen(entryValue(<usize>e)), ldValue);
+  if (!ok || !parseLongDoubleTo(argPtr(2), argLen(2), ldIncr)) { replyErrorLit(E.ERR_NOT_FLOAT); return; }
+  ldAdd(ldValue, ldValue, ldIncr);
+  if (!ldIsFinite(ldValue)) { replyErrorLit(E.ERR_NAN_INF); return; }
   numBuf.len = 0;
-  numBuf.reserve(400);
-  numBuf.len = formatHumanLongDouble(numBuf.ptr, value);
+  numBuf.reserve(5000);
+  numBuf.len = formatHumanLd(numBuf.ptr, ldValue);
   storeNumber(<usize>e, numBuf.len <= 44 ? ENC_EMBSTR : ENC_RAW);
   replyBulk(numBuf.ptr, numBuf.len);
 }
@@ -352,6 +355,7 @@ function setrange(c: Conn): void {
   const v = entryValue(<usize>e);
   if (add == 0) { replyInt(strLen(v)); return; }
   if (offset + add > PROTO_MAX_BULK_LEN) { replyErrorLit(E.ERR_STRING_TOO_LONG); return; }
+  entryModified(<usize>e);
   const grown = strGrow(v, <u32>max<i64>(strLen(v), offset + add));
   memory.copy(strData(grown) + <usize>offset, argPtr(3), add);
   entrySetValue(<usize>e, grown);

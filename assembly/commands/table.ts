@@ -2,10 +2,13 @@
 // its arity, flags, key positions and handler. Arity errors, routing, COMMAND's replies and the unknown
 // command / unknown subcommand errors are all driven from here, never checked inside handlers.
 import { Conn } from "../shard/conn";
+import { Op } from "../shard/ops";
 import { Lit } from "../util/mem";
 import { bytesEqualNoCase } from "../util/bytes";
 
 export type Handler = (c: Conn) => void;
+/** Starts a command whose keys span shards (or that concerns every shard) as a cross-shard op. */
+export type Starter = (c: Conn, parent: Op | null, holder: u32) => Op | null;
 
 // Flags, as COMMAND INFO names them.
 export const F_WRITE: u32 = 1 << 0;
@@ -45,6 +48,16 @@ export class Command {
   readonly parent: Command | null;
   subcommands: Array<Command> | null = null;
   calls: u64 = 0;
+  /** How the command runs when its keys span shards, or on every shard (shard/route.ts). */
+  starter: Starter | null = null;
+  /** The command concerns every shard (DBSIZE, KEYS, FLUSHALL …), keys or not. */
+  everyShard: bool = false;
+  /** Runs only at the origin, never forwarded (connection state: MULTI, WATCH, SUBSCRIBE …). */
+  originOnly: bool = false;
+  /** A barrier: the connection's next command waits until this one has its reply. */
+  barrier: bool = false;
+  /** Sent between shards only (`\0watch` …); a client naming it gets "unknown command". */
+  internal: bool = false;
 
   constructor(name: string, arity: i32, flags: u32, firstKey: i32, lastKey: i32, keyStep: i32,
               categories: string, handler: Handler, parent: Command | null) {
@@ -96,6 +109,20 @@ export function defineSubcommand(parent: Command, name: string, arity: i32, flag
   if (subs == null) { subs = new Array<Command>(); parent.subcommands = subs; }
   subs.push(cmd);
   return cmd;
+}
+
+/** A shard-to-shard command: runs only from a REQ message, never for a client. */
+export function defineInternal(name: string, handler: Handler): Command {
+  const cmd = defineCommand(name, -1, 0, 0, 0, 0, "", handler);
+  cmd.internal = true;
+  return cmd;
+}
+
+/** Gives a command its cross-shard starter; `everyShard` when it always concerns every shard. */
+export function crossShard(cmd: Command, starter: Starter, everyShard: bool, barrier: bool): void {
+  cmd.starter = starter;
+  cmd.everyShard = everyShard;
+  cmd.barrier = barrier;
 }
 
 export function lookupCommand(ptr: usize, len: u32): Command | null {

@@ -21,3 +21,26 @@ export const ERR_PROTO_BIG_BULK = new Lit("ERR Protocol error: too big bulk coun
 export const ERR_PROTO_BIG_INLINE = new Lit("ERR Protocol error: too big inline request");
 export const ERR_PROTO_QUOTES = new Lit("ERR Protocol error: unbalanced quotes in request");
 export const ERR_PROTO_EXPECTED_DOLLAR = new Lit("ERR Protocol error: expected '$', got '");
+// Key commands (commands/keys*.ts); the cursor error is shared with HSCAN, SSCAN and ZSCAN.
+export const ERR_INVALID_CURSOR = new Lit("ERR invalid cursor");
+export const ERR_EXPIRE_NX_AND = new Lit("ERR NX and XX, GT or LT options at the same time are not compatible");
+export const ERR_EXPIRE_GT_AND_LT = new Lit("ERR GT and LT options at the same time are not compatible");
+/** Followed by the option, as a C string (commands/keys-args.ts replyErrorWithArg). */
+export const ERR_UNSUPPORTED_OPTION = new Lit("ERR Unsupported option ");
+export const ERR_LFU_NOT_SELECTED = new Lit("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+// Server commands (commands/server.ts, client.ts, config.ts, command-info.ts, cluster.ts). A text ending
+// in a quote is followed by an argument and a closing quote (commands/report-text.ts replyErrorQuoting).
+export const ERR_CLIENT_NAME = new Lit("ERR Client names cannot contain spaces, newlines or special characters.");
+export const ERR_NO_SUCH_CLIENT = new Lit("ERR No such client");
+export const ERR_INVALID_CLIENT_ID = new Lit("ERR Invalid client ID");
+export const ERR_CLIENT_ID_RANGE = new Lit("ERR client-id should be greater than 0");
+export const ERR_UNKNOWN_CLIENT_TYPE = new Lit("ERR Unknown client type '");
+export const ERR_NO_SUCH_USER = new Lit("ERR No such user '");
+export const ERR_CONFIG_SET_UNKNOWN = new Lit("ERR Unknown option or number of arguments for CONFIG SET - '");
+export const ERR_CONFIG_SET_FAILED = new Lit("ERR CONFIG SET failed (possibly related to argument '");
+export const ERR_NO_CONFIG_FILE = new Lit("ERR The server is running without a config file");
+export const ERR_INVALID_COMMAND = new Lit("ERR Invalid command specified");
+export const ERR_NO_KEY_ARGUMENTS = new Lit("ERR The command has no key arguments");
+export const ERR_GETKEYS_ARITY = new Lit("ERR Invalid number of arguments specified for command");
+export const ERR_GETKEYS_INVALID = new Lit("ERR Invalid arguments specified for command");
+export const ERR_CLUSTER_DISABLED = new Lit("ERR This instance has cluster support disabled");

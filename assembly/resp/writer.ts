@@ -4,7 +4,7 @@
 import { outboxReserve, outboxCommit } from "../shard/outbox";
 import { formatI64 } from "../util/int";
 import { formatDouble17g } from "../util/float";
-import { Lit } from "../util/mem";
+import { Lit, ByteBuf } from "../util/mem";
 
 /** The connection whose replies are being written, and whether it speaks RESP3. */
 export let replyConn: u32 = 0;
@@ -17,13 +17,32 @@ export function replyTarget(conn: u32, resp3: bool): void {
 
 const CRLF: u16 = 0x0a0d;
 
-// @ts-ignore: decorator
-@inline function put(n: u32): usize { return outboxReserve(replyConn, n); }
+/**
+ * Capture: while set, replies go into this buffer instead of the outbox — a reply that must wait for an
+ * earlier one (pipelined behind a forwarded command) or that travels back to another shard.
+ */
+let capture: ByteBuf | null = null;
+
+export function captureInto(buf: ByteBuf | null): void { capture = buf; }
+export function capturing(): bool { return capture != null; }
+export function currentCapture(): ByteBuf | null { return capture; }
+
+function put(n: u32): usize {
+  const buf = capture;
+  if (buf == null) return outboxReserve(replyConn, n);
+  buf.reserve(n);
+  return buf.ptr + buf.len;
+}
+
+function commit(n: u32): void {
+  const buf = capture;
+  if (buf == null) outboxCommit(n); else buf.len += n;
+}
 
 export function writeRaw(ptr: usize, len: u32): void {
   const at = put(len);
   memory.copy(at, ptr, len);
-  outboxCommit(len);
+  commit(len);
 }
 
 function prefixed(prefix: u8, ptr: usize, len: u32): void {
@@ -31,7 +50,7 @@ function prefixed(prefix: u8, ptr: usize, len: u32): void {
   store<u8>(at, prefix);
   memory.copy(at + 1, ptr, len);
   store<u16>(at + 1 + len, CRLF);
-  outboxCommit(len + 3);
+  commit(len + 3);
 }
 
 function header(prefix: u8, n: i64): void {
@@ -39,7 +58,7 @@ function header(prefix: u8, n: i64): void {
   store<u8>(at, prefix);
   const digits = formatI64(at + 1, n);
   store<u16>(at + 1 + digits, CRLF);
-  outboxCommit(digits + 3);
+  commit(digits + 3);
 }
 
 export function replySimple(ptr: usize, len: u32): void { prefixed(0x2b, ptr, len); }
@@ -52,7 +71,7 @@ export function replyOk(): void {
   const at = put(5);
   store<u32>(at, 0x0d4b4f2b); // "+OK\r"
   store<u8>(at + 4, 0x0a);
-  outboxCommit(5);
+  commit(5);
 }
 
 export function replyBulk(ptr: usize, len: u32): void {
@@ -60,7 +79,7 @@ export function replyBulk(ptr: usize, len: u32): void {
   const at = put(len + 2);
   memory.copy(at, ptr, len);
   store<u16>(at + len, CRLF);
-  outboxCommit(len + 2);
+  commit(len + 2);
 }
 
 export function replyBulkLit(text: Lit): void { replyBulk(text.ptr, text.len); }
@@ -73,7 +92,7 @@ export function replyBulkI64(v: i64): void {
   store<u16>(at + 1 + h, CRLF);
   memory.copy(at + 3 + h, at + 24, digits);
   store<u16>(at + 3 + h + digits, CRLF);
-  outboxCommit(h + digits + 5);
+  commit(h + digits + 5);
 }
 
 /** A missing value: `$-1` in RESP2, `_` in RESP3. */
@@ -118,14 +137,14 @@ export function replyDouble(v: f64): void {
     store<u8>(tmp, 0x2c);
     memory.copy(tmp + 1, tmp + 32, n);
     store<u16>(tmp + 1 + n, CRLF);
-    outboxCommit(n + 3);
+    commit(n + 3);
   } else {
     store<u8>(tmp, 0x24);
     const h = formatI64(tmp + 1, n);
     store<u16>(tmp + 1 + h, CRLF);
     memory.copy(tmp + 3 + h, tmp + 32, n);
     store<u16>(tmp + 3 + h + n, CRLF);
-    outboxCommit(h + n + 5);
+    commit(h + n + 5);
   }
 }
 
@@ -137,7 +156,7 @@ export function replyVerbatim(ptr: usize, len: u32): void {
   store<u32>(at, 0x3a747874); // "txt:"
   memory.copy(at + 4, ptr, len);
   store<u16>(at + 4 + len, CRLF);
-  outboxCommit(len + 6);
+  commit(len + 6);
 }
 
 const NULL3 = new Lit("_\r\n");

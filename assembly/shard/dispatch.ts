@@ -7,6 +7,9 @@ import { Command, lookupCommand, lookupSubcommand } from "../commands/table";
 import { replyTarget, replyError } from "../resp/writer";
 import { ByteBuf, Lit } from "../util/mem";
 import { clockSet } from "./clock";
+import { runsHere, startRemote, attachSlot } from "./route";
+import { mustQueue, beginQueuedReply, endQueuedReply } from "./replies";
+import { queueInMulti, flagMultiError } from "../commands/multi";
 
 const errText = new ByteBuf();
 
@@ -65,19 +68,48 @@ export function replyWrongArity(cmd: Command): void {
 /** Executes the command in the argument vector for `c`. */
 export function dispatch(c: Conn, nowMs: i64): void {
   replyTarget(c.id, c.resp3);
+  if (mustQueue(c)) {
+    // Errors found before the command runs (unknown command, arity) wait their turn too.
+    beginQueuedReply(c);
+    dispatchChecked(c, nowMs);
+    endQueuedReply();
+    return;
+  }
+  dispatchChecked(c, nowMs);
+}
+
+function dispatchChecked(c: Conn, nowMs: i64): void {
   clockSet(nowMs);
   c.lastInteractionMs = nowMs;
   let cmd = lookupCommand(argPtr(0), argLen(0));
-  if (cmd == null) { replyUnknownCommand(); return; }
+  if (cmd == null || cmd.internal) { flagMultiError(c); replyUnknownCommand(); return; }
   if (cmd.subcommands != null && argc >= 2) {
     const sub = lookupSubcommand(cmd, argPtr(1), argLen(1));
-    if (sub == null) { replyUnknownSubcommand(cmd); return; }
+    if (sub == null) { flagMultiError(c); replyUnknownSubcommand(cmd); return; }
     cmd = sub;
   }
-  if (!cmd.arityOk(argc)) { replyWrongArity(cmd); return; }
+  if (!cmd.arityOk(argc)) { flagMultiError(c); replyWrongArity(cmd); return; }
   c.lastCommand = cmd.fullName;
+  if (c.inMulti && queueInMulti(c, cmd)) return;
   cmd.calls++;
-  cmd.handler(c);
+  execute(c, cmd);
+}
+
+/** Runs a command here or starts it across shards; its reply keeps its place in the pipeline. */
+function execute(c: Conn, cmd: Command): void {
+  const queued = mustQueue(c);
+  if (queued) beginQueuedReply(c);
+  if (cmd.originOnly || runsHere(cmd)) {
+    cmd.handler(c);
+  } else {
+    const op = startRemote(c, cmd, null, 0);
+    if (op != null) {
+      if (queued) endQueuedReply();
+      attachSlot(c, op, cmd.barrier);
+      return;
+    }
+  }
+  if (queued) endQueuedReply();
 }
 
 const UNKNOWN_COMMAND = new Lit("ERR unknown command '");

@@ -6,6 +6,8 @@ import { rawAlloc, rawRealloc } from "../util/mem";
 
 export const KIND_DATA: u8 = 1;
 export const KIND_CLOSE: u8 = 2;
+/** A message for another shard: `conn` is the target shard's index (shard/messages.ts). */
+export const KIND_MSG: u8 = 3;
 const HEADER: u32 = 9;
 
 let buf: usize = rawAlloc(1 << 16);
@@ -63,6 +65,18 @@ export function outboxReserve(conn: u32, n: u32): usize {
 
 export function outboxCommit(n: u32): void {
   len += n;
+}
+
+/** Room for one whole message of `size` bytes to shard `to`; write it, then `outboxCommitMessage`. */
+export function outboxMessage(to: u32, size: u32): usize {
+  openRecord(KIND_MSG, to);
+  store<u32>(buf + len - 4, size);
+  grow(size);
+  return buf + len;
+}
+
+export function outboxCommitMessage(size: u32): void {
+  len += size;
 }
 
 /** Asks the host to close `conn` once what is before this record has been written. */

@@ -3,6 +3,7 @@
 // When the connection's buffer is empty the bytes are parsed where the host put them, and only a
 // leftover partial frame is copied, so the common case (whole frames per read) copies nothing.
 import { Conn, conns } from "./conn";
+import { nowMs } from "./clock";
 import { dispatch } from "./dispatch";
 import { parseNext, parserKeepFrom, parserShift, parseError, parseErrorByte,
          PARSE_NEED_MORE, PARSE_COMMAND, PARSE_ERROR, PARSE_EMPTY } from "../resp/parser";
@@ -10,9 +11,24 @@ import { replyTarget, replyError } from "../resp/writer";
 import { outboxClose } from "./outbox";
 import { ERR_PROTO_EXPECTED_DOLLAR } from "../resp/errors";
 import { ByteBuf } from "../util/mem";
+import { shardIndex, shardCount } from "./server-info";
+import { lockHeld } from "./lock";
+import { loopbackPending } from "./loopback";
+import { drainLoopback, onResumeConnections } from "./inbox";
+import { onBarrierLifted } from "./replies";
+import { connGone } from "../commands/multi";
+
+/** Connections that stopped before a command because the shard is locked by a transaction. */
+const stalledByLock = new Array<Conn>();
+
+export function initSessions(): void {
+  onResumeConnections(resumeLockStalled);
+  onBarrierLifted(resumeIfStalled);
+}
 
 export function connOpen(id: u32, info: usize, infoLen: u32, nowMs: i64): void {
   const c = new Conn(id, nowMs);
+  c.originShard = shardIndex;
   let nl: u32 = 0;
   while (nl < infoLen && load<u8>(info + nl) != 0x0a) nl++;
   c.addr.append(info, nl);
@@ -24,7 +40,9 @@ export function connClose(id: u32): void {
   if (!conns.has(id)) return;
   const c = conns.get(id);
   conns.delete(id);
+  connGone(c);
   c.release();
+  if (loopbackPending()) drainLoopback();
 }
 
 /** Ends a connection from inside: the host closes it after writing what is queued. */
@@ -34,29 +52,69 @@ export function connTerminate(c: Conn): void {
   connClose(c.id);
 }
 
-export function connFeed(id: u32, data: usize, len: u32, nowMs: i64): void {
+export function connFeed(id: u32, data: usize, len: u32, now: i64): void {
   if (!conns.has(id)) return;
   const c = conns.get(id);
   if (c.closing) return;
+  if (c.stalled) { c.input.append(data, len); return; }
   const buffered = c.input.len > 0;
   if (buffered) c.input.append(data, len);
   const base = buffered ? c.input.ptr : data;
   const total = buffered ? c.input.len : len;
-  runFrames(c, base, total, nowMs);
+  c.running = true;
+  runFrames(c, base, total, now);
+  c.running = false;
+  finishRun(c, buffered, base, total);
+}
+
+function finishRun(c: Conn, buffered: bool, base: usize, total: u32): void {
   if (c.closing) {
-    if (conns.has(id)) connTerminate(c);
+    if (conns.has(c.id)) connTerminate(c);
     return;
   }
   keepLeftover(c, buffered, base, total);
 }
 
+/** Must the connection wait before its next command (a barrier, or the shard locked)? */
+function mustStall(c: Conn): bool {
+  if (c.barriers > 0) return true;
+  if (shardCount > 1 && lockHeld()) {
+    stalledByLock.push(c);
+    return true;
+  }
+  return false;
+}
+
 function runFrames(c: Conn, base: usize, total: u32, nowMs: i64): void {
   while (!c.closing) {
+    if (mustStall(c)) { c.stalled = true; return; }
     const r = parseNext(c, base, total);
     if (r == PARSE_NEED_MORE) return;
     if (r == PARSE_EMPTY) continue;
     if (r == PARSE_ERROR) { replyProtocolError(c); return; }
     dispatch(c, nowMs);
+    if (loopbackPending()) drainLoopback();
+  }
+}
+
+/** Runs what a stalled connection has buffered, now that nothing holds it. */
+function resume(c: Conn): void {
+  if (c.running || !c.stalled || !conns.has(c.id)) return;
+  c.stalled = false;
+  c.running = true;
+  runFrames(c, c.input.ptr, c.input.len, nowMs);
+  c.running = false;
+  finishRun(c, true, c.input.ptr, c.input.len);
+}
+
+function resumeIfStalled(c: Conn): void {
+  if (c.stalled && c.barriers == 0) resume(c);
+}
+
+function resumeLockStalled(): void {
+  while (stalledByLock.length > 0 && !lockHeld()) {
+    const c = stalledByLock.shift();
+    if (c.barriers == 0) resume(c);
   }
 }
 

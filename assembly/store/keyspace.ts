@@ -9,8 +9,10 @@ import { nowMs } from "../shard/clock";
 import {
   entryAlloc, entryFree, entryKey, entryKeyLen, entryHash, entryExpireAt, entrySetExpireAt, entryType,
   entryValue, entryVolIdx, entrySetVolIdx, entrySetAccess, NO_EXPIRY, TYPE_STRING,
+  entryAccess, entryEncoding, entrySetType, entrySetValue,
 } from "./entry";
 import { strFree } from "./strval";
+import { keyModified, allKeysModified } from "../shard/watch";
 
 const HASH_SEED: u32 = 0x5bd1e995;
 
@@ -86,6 +88,7 @@ export function lookupRead(key: usize, len: u32): usize {
 
 /** Adds a new key (the caller knows it is absent) with no value yet; returns its entry. */
 export function insertKey(key: usize, len: u32): usize {
+  keyModified(key, len);
   const e = entryAlloc(key, len, keyHash(key, len));
   entrySetAccess(e, accessClock());
   db.add(e);
@@ -94,13 +97,20 @@ export function insertKey(key: usize, len: u32): usize {
 
 // ---- expiry ----
 
+/** A write changed the entry's value or TTL in place (WATCH sees it). */
+export function entryModified(e: usize): void {
+  keyModified(entryKey(e), entryKeyLen(e));
+}
+
 export function setExpire(e: usize, at: i64): void {
+  entryModified(e);
   if (entryExpireAt(e) == NO_EXPIRY) volatileAdd(e);
   entrySetExpireAt(e, at);
 }
 
 export function removeExpire(e: usize): bool {
   if (entryExpireAt(e) == NO_EXPIRY) return false;
+  entryModified(e);
   volatileRemove(e);
   entrySetExpireAt(e, NO_EXPIRY);
   return true;
@@ -112,6 +122,7 @@ export function removeExpire(e: usize): bool {
 export function freeValue(e: usize): void {
   const v = entryValue(e);
   if (v == 0) return;
+  entryModified(e);
   if (entryType(e) == TYPE_STRING) strFree(v);
 }
 
@@ -134,6 +145,7 @@ export function keyCount(): u32 { return db.size; }
 
 /** FLUSHALL / FLUSHDB: frees every key. */
 export function flushAll(): void {
+  if (db.size > 0) allKeysModified();
   for (let t = 0; t < 2; t++) {
     const n = db.bucketCount(t);
     for (let i: u32 = 0; i < n; i++) {
@@ -148,4 +160,53 @@ export function flushAll(): void {
   }
   db.clear();
   volatileCount = 0;
+}
+
+// ---- for the key commands (commands/keys*.ts) ----
+
+/**
+ * `lookupRead` without touching the access time: Redis's LOOKUP_NOTOUCH, used by the commands that
+ * look at a key without "using" it (EXISTS, TYPE, TTL, OBJECT). Counts hits and misses.
+ */
+export function lookupReadNoTouch(key: usize, len: u32): usize {
+  let e = db.find(key, len, keyHash(key, len));
+  if (e != 0 && isExpired(e)) {
+    deleteEntry(e);
+    statExpired++;
+    e = 0;
+  }
+  if (e == 0) statMisses++; else statHits++;
+  return e;
+}
+
+/** Seconds since the entry was last accessed (OBJECT IDLETIME). */
+export function entryIdleSeconds(e: usize): u32 {
+  const now = accessClock();
+  const at = entryAccess(e);
+  return now > at ? now - at : 0;
+}
+
+/**
+ * Re-keys an entry: a new entry named `key` (absent from the table; the caller deleted any holder)
+ * takes over `e`'s value, type, encoding, TTL and access time, and `e` leaves the table and is freed
+ * without its value. Returns the new entry. RENAME is this, so nothing is copied or lost but the name.
+ */
+export function renameEntry(e: usize, key: usize, len: u32): usize {
+  const moved = entryAlloc(key, len, keyHash(key, len));
+  entrySetType(moved, entryType(e), entryEncoding(e));
+  entrySetValue(moved, entryValue(e));
+  entrySetAccess(moved, entryAccess(e));
+  const at = entryExpireAt(e);
+  db.unlink(entryKey(e), entryKeyLen(e), entryHash(e));
+  if (at != NO_EXPIRY) volatileRemove(e);
+  entryFree(e);
+  db.add(moved);
+  if (at != NO_EXPIRY) setExpire(moved, at);
+  return moved;
+}
+
+/** The key exists but its time has passed (it is not deleted here). */
+export function keyExpiredNow(key: usize, len: u32): bool {
+  const e = db.find(key, len, keyHash(key, len));
+  return e != 0 && isExpired(e);
 }

@@ -1,0 +1,133 @@
+// Messages arriving at this shard (from the host's rings, or from itself through the loopback queue),
+// each handled by the side of the protocol it belongs to: requests are executed here as the target and
+// answered; answers and lock grants go to the origin's ops; lock, unlock and watch messages to their
+// owners. Requests from anyone but the lock holder wait while the shard is locked.
+import { conns } from "./conn";
+import { Conn } from "./conn";
+import {
+  M_REQ, M_REP, M_LOCK, M_LOCKED, M_UNLOCK, M_DIRTY, M_UNWATCH, MF_RESP3, MF_LOCKED, HEADER,
+  msgType, msgFlags, msgOp, msgPart, msgConn, msgHolder, sendReply,
+} from "./messages";
+import { ops } from "./ops";
+import { lockAcquire, lockRelease, lockHeld, lockHeldBy, onLockFreed } from "./lock";
+import { loopbackPending, loopbackTake } from "./loopback";
+import { argsReset, argsPush, argPtr, argLen, argc } from "./args";
+import { lookupCommand, lookupSubcommand } from "../commands/table";
+import { captureInto, replyTarget } from "../resp/writer";
+import { ByteBuf } from "../util/mem";
+import { shardIndex } from "./server-info";
+import { watchForgetConn, watchCheckExpired, markDirty } from "./watch";
+import { keyExpiredNow } from "../store/keyspace";
+
+/** The client a forwarded command runs for: the origin keeps the real connection. */
+const remoteClient = new Conn(0, 0);
+const replyBuf = new ByteBuf();
+
+/** Requests held while another holder has the lock: [from u32][message]. */
+const deferred = new Array<ByteBuf>();
+
+/** Called when the lock is free again: set by session.ts to resume stalled connections. */
+let resumeHook: () => void = noop;
+function noop(): void {}
+export function onResumeConnections(hook: () => void): void { resumeHook = hook; }
+
+export function initInbox(): void {
+  onLockFreed(lockFreed);
+}
+
+function lockFreed(): void {
+  replayDeferred();
+  if (!lockHeld()) resumeHook();
+}
+
+function replayDeferred(): void {
+  while (deferred.length > 0 && !lockHeld()) {
+    const m = deferred.shift();
+    handleMessage(load<u32>(m.ptr), m.ptr + 4, m.len - 4);
+    m.release();
+  }
+}
+
+/** A batch from shard `from`: records `[len u32][message]`. */
+export function deliverBatch(from: u32, ptr: usize, len: u32): void {
+  let at: u32 = 0;
+  while (at + 4 <= len) {
+    const n = load<u32>(ptr + at);
+    handleMessage(from, ptr + at + 4, n);
+    at += 4 + n;
+  }
+  drainLoopback();
+}
+
+/** Processes the messages this shard sent itself, until there are none. */
+export function drainLoopback(): void {
+  while (loopbackPending()) {
+    const batch = loopbackTake();
+    let at: u32 = 0;
+    while (at + 4 <= batch.len) {
+      const n = load<u32>(batch.ptr + at);
+      handleMessage(shardIndex, batch.ptr + at + 4, n);
+      at += 4 + n;
+    }
+    batch.len = 0;
+  }
+}
+
+function handleMessage(from: u32, m: usize, n: u32): void {
+  const type = msgType(m);
+  if (type == M_REQ) {
+    const mine = (msgFlags(m) & MF_LOCKED) != 0 && lockHeldBy(from, msgHolder(m));
+    if (lockHeld() && !mine) { defer(from, m, n); return; }
+    execRequest(from, m, n);
+  } else if (type == M_REP) {
+    const id = msgOp(m);
+    if (ops.has(id)) ops.get(id).onReply(msgPart(m), m + HEADER, n - HEADER);
+  } else if (type == M_LOCK) {
+    watchCheckExpired(from, msgConn(m), keyExpiredNow);
+    lockAcquire(from, msgHolder(m));
+  } else if (type == M_LOCKED) {
+    const id = msgOp(m);
+    if (ops.has(id)) ops.get(id).onLocked(from);
+  } else if (type == M_UNLOCK) {
+    lockRelease(from, msgHolder(m));
+  } else if (type == M_DIRTY) {
+    markDirty(msgConn(m), msgOp(m));
+  } else if (type == M_UNWATCH) {
+    watchForgetConn(from, msgConn(m));
+  }
+}
+
+function defer(from: u32, m: usize, n: u32): void {
+  const copy = new ByteBuf();
+  copy.reserve(n + 4);
+  store<u32>(copy.ptr, from);
+  memory.copy(copy.ptr + 4, m, n);
+  copy.len = n + 4;
+  deferred.push(copy);
+}
+
+/** Runs a forwarded command here and answers the origin with its reply bytes. */
+function execRequest(from: u32, m: usize, n: u32): void {
+  argsReset();
+  const count = load<u32>(m + HEADER);
+  let at = m + HEADER + 4;
+  for (let i: u32 = 0; i < count; i++) {
+    const len = load<u32>(at);
+    argsPush(at + 4, len);
+    at += 4 + len;
+  }
+  remoteClient.resp3 = (msgFlags(m) & MF_RESP3) != 0;
+  remoteClient.originShard = from;
+  remoteClient.originConn = msgConn(m);
+  replyBuf.len = 0;
+  captureInto(replyBuf);
+  replyTarget(0, remoteClient.resp3);
+  let cmd = lookupCommand(argPtr(0), argLen(0));
+  if (cmd != null && cmd.subcommands != null && argc >= 2) cmd = lookupSubcommand(cmd, argPtr(1), argLen(1));
+  if (cmd != null) {
+    cmd.calls++;
+    cmd.handler(remoteClient);
+  }
+  captureInto(null);
+  sendReply(from, msgOp(m), msgPart(m), replyBuf.ptr, replyBuf.len);
+}

@@ -1,0 +1,64 @@
+// Operations in flight at the origin shard: a command (or one step of a transaction) that waits for
+// answers from other shards. An op sends REQ messages tagged with its id and a part number; REP
+// messages come back to `onReply`. When it has its answer it `finish`es: into the connection's reply
+// slot (shard/replies.ts), or into its parent op (a command inside EXEC). An op outlives its
+// connection: if the client went away the answer is dropped, but the op still runs to its end so that
+// locks it holds are released and nothing is half done.
+import { Conn, conns } from "./conn";
+import { ReplySlot, completeSlot } from "./replies";
+import { reqSend, MF_RESP3, MF_LOCKED } from "./messages";
+import { ByteBuf } from "../util/mem";
+
+export const ops = new Map<u32, Op>();
+let nextOpId: u32 = 1;
+
+export class Op {
+  readonly id: u32;
+  readonly connId: u32;
+  readonly resp3: bool;
+  /** The transaction lock this op runs under (a top-level op's own id when it locks), or 0. */
+  holder: u32 = 0;
+  slot: ReplySlot | null = null;
+  parent: Op | null = null;
+  finished: bool = false;
+
+  constructor(c: Conn) {
+    this.id = nextOpId++;
+    if (nextOpId == 0) nextOpId = 1;
+    this.connId = c.id;
+    this.resp3 = c.resp3;
+    ops.set(this.id, this);
+  }
+
+  /** Sends the REQ built with reqBegin/reqArg as part `part` of this op. */
+  send(part: u32): void {
+    let flags: u8 = this.resp3 ? MF_RESP3 : 0;
+    if (this.holder != 0) flags |= MF_LOCKED;
+    reqSend(flags, this.id, part, this.connId, this.holder);
+  }
+
+  /** An answer to part `part` arrived. */
+  onReply(part: u32, ptr: usize, len: u32): void {}
+
+  /** The lock of shard `shard` was granted to this op. */
+  onLocked(shard: u32): void {}
+
+  /** A child op (a command inside EXEC) finished with this reply. */
+  onChildDone(child: Op, ptr: usize, len: u32): void {}
+
+  finish(ptr: usize, len: u32): void {
+    if (this.finished) return;
+    this.finished = true;
+    ops.delete(this.id);
+    const parent = this.parent;
+    if (parent != null) { parent.onChildDone(this, ptr, len); return; }
+    const slot = this.slot;
+    if (slot == null || !conns.has(this.connId)) return;
+    completeSlot(conns.get(this.connId), slot, ptr, len);
+  }
+
+  finishWith(buf: ByteBuf): void {
+    this.finish(buf.ptr, buf.len);
+    buf.release();
+  }
+}

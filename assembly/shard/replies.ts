@@ -1,0 +1,82 @@
+// Reply ordering: a connection's replies leave in the order its commands arrived, whatever shard
+// answers them. While nothing is outstanding, a reply goes straight to the outbox (the fast path). Once a
+// command waits on another shard it holds a slot in the connection's queue, and every later reply is
+// captured into a slot of its own behind it; completed slots at the head of the queue are flushed.
+// A slot marked `barrier` also stops the connection's next commands from running until it completes
+// (multi-shard steps such as EXEC or a cross-shard RENAME must not be overtaken).
+import { Conn } from "./conn";
+import { ByteBuf } from "../util/mem";
+import { replyTarget, replyConn, replyResp3, captureInto, currentCapture, writeRaw } from "../resp/writer";
+
+/** Called when a connection's last barrier completes (session.ts resumes it if it stalled). */
+let barrierLifted: (c: Conn) => void = ignore;
+function ignore(c: Conn): void {}
+export function onBarrierLifted(hook: (c: Conn) => void): void { barrierLifted = hook; }
+
+export class ReplySlot {
+  done: bool = false;
+  barrier: bool = false;
+  readonly bytes: ByteBuf = new ByteBuf();
+}
+
+/** A slot for a reply that will come later (forwarded, gathered, multi-step). */
+export function openSlot(c: Conn, barrier: bool): ReplySlot {
+  const slot = new ReplySlot();
+  slot.barrier = barrier;
+  c.slots.push(slot);
+  if (barrier) c.barriers++;
+  return slot;
+}
+
+/** True when replies must be captured rather than written (something earlier is outstanding). */
+// @ts-ignore: decorator
+@inline export function mustQueue(c: Conn): bool { return c.slots.length > c.slotHead; }
+
+/** Starts capturing the reply of a command that runs now but must wait its turn. */
+export function beginQueuedReply(c: Conn): ReplySlot {
+  const slot = new ReplySlot();
+  slot.done = true;
+  c.slots.push(slot);
+  captureInto(slot.bytes);
+  return slot;
+}
+
+export function endQueuedReply(): void {
+  captureInto(null);
+}
+
+/** Completes a slot with `len` reply bytes and flushes what can go. */
+export function completeSlot(c: Conn, slot: ReplySlot, ptr: usize, len: u32): void {
+  slot.bytes.append(ptr, len);
+  slot.done = true;
+  flushSlots(c);
+  if (slot.barrier && --c.barriers == 0) barrierLifted(c);
+}
+
+/** Writes every completed slot at the head of the queue to the outbox, in order. */
+export function flushSlots(c: Conn): void {
+  const saved = currentCapture();
+  const savedConn = replyConn;
+  const savedResp3 = replyResp3;
+  captureInto(null);
+  let head = c.slotHead;
+  const slots = c.slots;
+  while (head < slots.length) {
+    const slot = unchecked(slots[head]);
+    if (!slot.done) break;
+    if (slot.bytes.len > 0) {
+      replyTarget(c.id, c.resp3);
+      writeRaw(slot.bytes.ptr, slot.bytes.len);
+    }
+    slot.bytes.release();
+    head++;
+  }
+  if (head == slots.length) {
+    slots.length = 0;
+    c.slotHead = 0;
+  } else {
+    c.slotHead = head;
+  }
+  captureInto(saved);
+  replyTarget(savedConn, savedResp3);
+}
