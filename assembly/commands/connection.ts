@@ -11,9 +11,18 @@ import { argIs, argToInt, argInt, argToIntOrReply } from "./options";
 import { Lit, ByteBuf } from "../util/mem";
 import { ERR_DB_INDEX } from "../resp/errors";
 import { validClientName, setClientName } from "./client-name";
+import { connReset } from "./multi";
+import { F_PUBSUB_CONTEXT } from "./pubsub";
 
 function ping(c: Conn): void {
   if (argc > 2) { replyPingArity(); return; }
+  if (!c.resp3 && c.channels.length + c.patterns.length > 0) {
+    // A subscribed RESP2 connection gets PING's answer in the shape of a message.
+    replyArrayLen(2);
+    replyBulkLit(PONG_LOWER);
+    if (argc == 1) replyBulk(0, 0); else replyBulk(argPtr(1), argLen(1));
+    return;
+  }
   if (argc == 1) replySimpleLit(PONG);
   else replyBulk(argPtr(1), argLen(1));
 }
@@ -30,6 +39,7 @@ function quit(c: Conn): void {
 }
 
 function reset(c: Conn): void {
+  connReset(c);
   c.resp3 = false;
   c.name.len = 0;
   replyTarget(c.id, false);
@@ -90,11 +100,11 @@ function replyHelloSyntax(j: i32): void {
 }
 
 export function registerConnectionCommands(): void {
-  defineCommand("ping", -1, F_FAST | F_SENTINEL, 0, 0, 0, "fast connection", ping);
+  defineCommand("ping", -1, F_FAST | F_SENTINEL | F_PUBSUB_CONTEXT, 0, 0, 0, "fast connection", ping);
   defineCommand("echo", 2, F_FAST, 0, 0, 0, "fast connection", echo);
-  defineCommand("quit", -1, F_ALLOW_BUSY | F_NOSCRIPT | F_LOADING | F_STALE | F_FAST | F_NO_AUTH,
+  defineCommand("quit", -1, F_PUBSUB_CONTEXT | F_ALLOW_BUSY | F_NOSCRIPT | F_LOADING | F_STALE | F_FAST | F_NO_AUTH,
     0, 0, 0, "fast connection", quit);
-  defineCommand("reset", 1, F_NOSCRIPT | F_LOADING | F_STALE | F_FAST | F_NO_AUTH | F_ALLOW_BUSY,
+  defineCommand("reset", 1, F_PUBSUB_CONTEXT | F_NOSCRIPT | F_LOADING | F_STALE | F_FAST | F_NO_AUTH | F_ALLOW_BUSY,
     0, 0, 0, "fast connection", reset);
   defineCommand("select", 2, F_LOADING | F_STALE | F_FAST, 0, 0, 0, "fast connection", select);
   defineCommand("hello", -1, F_NOSCRIPT | F_LOADING | F_STALE | F_FAST | F_NO_AUTH | F_SENTINEL | F_ALLOW_BUSY,
@@ -102,6 +112,7 @@ export function registerConnectionCommands(): void {
 }
 
 const PONG = new Lit("PONG");
+const PONG_LOWER = new Lit("pong");
 const RESET_REPLY = new Lit("RESET");
 const PING_ARITY = new Lit("ERR wrong number of arguments for 'ping' command");
 const ERR_PROTO_VERSION = new Lit("ERR Protocol version is not an integer or out of range");

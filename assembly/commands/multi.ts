@@ -18,6 +18,7 @@ import { AllOkOp } from "../shard/gather";
 import { attachSlot, lastKeyIndex } from "../shard/route";
 import { formatI64, parseI64, parsedI64 } from "../util/int";
 import { ExecOp } from "../shard/exec-op";
+import { pubsubForget } from "./pubsub";
 
 // ---- queueing ----
 
@@ -226,6 +227,12 @@ export function unwatchAll(c: Conn): void {
 export function connGone(c: Conn): void {
   endMulti(c);
   unwatchAll(c);
+  pubsubForget(c);
+}
+
+/** RESET: the connection forgets its transaction, watches and subscriptions. */
+export function connReset(c: Conn): void {
+  connGone(c);
 }
 
 let multiCmd: Command | null = null;

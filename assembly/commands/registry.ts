@@ -5,6 +5,7 @@ import { registerKeyCommands } from "./keys";
 import { registerServerCommands } from "./server";
 import { registerMultiCommands } from "./multi";
 import { registerCrossShard } from "./cross-shard";
+import { registerPubsubCommands } from "./pubsub";
 
 export function registerAllCommands(): void {
   registerConnectionCommands();
@@ -12,5 +13,6 @@ export function registerAllCommands(): void {
   registerKeyCommands();
   registerServerCommands();
   registerMultiCommands();
+  registerPubsubCommands();
   registerCrossShard();
 }

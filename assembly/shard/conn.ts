@@ -42,6 +42,9 @@ export class Conn {
   /** A command failed to queue (unknown, wrong arity): EXEC answers EXECABORT. */
   multiAborted: bool = false;
   queued: Array<ByteBuf> = new Array<ByteBuf>();
+  /** Pub/sub subscriptions (commands/pubsub.ts keeps the shard-wide index). */
+  channels: Array<ByteBuf> = new Array<ByteBuf>();
+  patterns: Array<ByteBuf> = new Array<ByteBuf>();
   /** Set by QUIT, protocol errors and CLIENT KILL: no more commands are read; the host closes it. */
   closing: bool = false;
   name: ByteBuf = new ByteBuf();

@@ -10,6 +10,7 @@ import { clockSet } from "./clock";
 import { runsHere, startRemote, attachSlot } from "./route";
 import { mustQueue, beginQueuedReply, endQueuedReply } from "./replies";
 import { queueInMulti, flagMultiError } from "../commands/multi";
+import { allowedWhileSubscribed, replyNotAllowedWhileSubscribed } from "../commands/pubsub";
 
 const errText = new ByteBuf();
 
@@ -89,6 +90,10 @@ function dispatchChecked(c: Conn, nowMs: i64): void {
     cmd = sub;
   }
   if (!cmd.arityOk(argc)) { flagMultiError(c); replyWrongArity(cmd); return; }
+  if (!c.resp3 && c.channels.length + c.patterns.length > 0 && !allowedWhileSubscribed(cmd)) {
+    replyNotAllowedWhileSubscribed(cmd);
+    return;
+  }
   c.lastCommand = cmd.fullName;
   if (c.inMulti && queueInMulti(c, cmd)) return;
   cmd.calls++;

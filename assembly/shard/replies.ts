@@ -80,3 +80,22 @@ export function flushSlots(c: Conn): void {
   captureInto(saved);
   replyTarget(savedConn, savedResp3);
 }
+
+/** Bytes for `c` that are not the reply to a command (a pub/sub message): they join its output now. */
+export function sendOutOfBand(c: Conn, ptr: usize, len: u32): void {
+  if (mustQueue(c)) {
+    const slot = new ReplySlot();
+    slot.done = true;
+    slot.bytes.append(ptr, len);
+    c.slots.push(slot);
+    return;
+  }
+  const saved = currentCapture();
+  const savedConn = replyConn;
+  const savedResp3 = replyResp3;
+  captureInto(null);
+  replyTarget(c.id, c.resp3);
+  writeRaw(ptr, len);
+  captureInto(saved);
+  replyTarget(savedConn, savedResp3);
+}
