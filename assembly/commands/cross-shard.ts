@@ -20,7 +20,7 @@ import { randomBelow } from "../util/random";
 import { lookup, deleteEntry, db, isExpired } from "../store/keyspace";
 import { entryKey, entryKeyLen } from "../store/entry";
 import { encodeValue, decodeValueInto } from "../store/value-codec";
-import { lastKeyIndex } from "../shard/route";
+import { parseCursor, scanCursor } from "./keys-scan";
 
 function withParent(op: Op, parent: Op | null, holder: u32): void {
   op.parent = parent;
@@ -213,25 +213,8 @@ function formatU64(buf: usize, v: u64): u32 {
   return n + 1;
 }
 
-/** SCAN's cursor as Redis reads it (strtoul): digits only here; anything else is invalid. */
-function parseCursor(ptr: usize, len: u32): i64 {
-  if (len == 0 || len > 20) return -1;
-  let v: u64 = 0;
-  for (let i: u32 = 0; i < len; i++) {
-    const d = <u32>load<u8>(ptr + i) - 0x30;
-    if (d > 9) return -1;
-    const next = v * 10 + d;
-    if (next / 10 != v) return -1;
-    v = next;
-  }
-  scanCursor = v;
-  return 0;
-}
-
-let scanCursor: u64 = 0;
-
 function startScan(c: Conn, parent: Op | null, holder: u32): Op | null {
-  if (parseCursor(argPtr(1), argLen(1)) < 0) { replyErrorLit(ERR_INVALID_CURSOR); return null; }
+  if (!parseCursor(1)) { replyErrorLit(ERR_INVALID_CURSOR); return null; }
   const shard = <u32>(scanCursor % <u64>shardCount);
   const inner = scanCursor / <u64>shardCount;
   const op = new ScanOp(c);

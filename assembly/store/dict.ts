@@ -132,6 +132,7 @@ export class Dict {
 
   /** Moves up to `n` buckets from the old table to the new; visits at most 10n empty buckets. */
   rehashStep(n: i32): void {
+    if (this.rehashIdx < 0) return;
     let emptyVisits = n * 10;
     while (n-- > 0 && this.t0.used != 0) {
       while (this.t0.head(<u32>this.rehashIdx) == 0) {
