@@ -48,6 +48,7 @@ function reset(c: Conn): void {
 
 function select(c: Conn): void {
   if (!argToIntOrReply(1)) return;
+  if (argInt < i32.MIN_VALUE || argInt > i32.MAX_VALUE) { replyErrorLit(ERR_INT_RANGE); return; }
   if (argInt != 0) { replyErrorLit(ERR_DB_INDEX); return; }
   replyOk();
 }
@@ -112,6 +113,7 @@ export function registerConnectionCommands(): void {
 }
 
 const PONG = new Lit("PONG");
+const ERR_INT_RANGE = new Lit("ERR value is out of range, value must between -2147483648 and 2147483647");
 const PONG_LOWER = new Lit("pong");
 const RESET_REPLY = new Lit("RESET");
 const PING_ARITY = new Lit("ERR wrong number of arguments for 'ping' command");

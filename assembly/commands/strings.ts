@@ -343,7 +343,7 @@ function setrange(c: Conn): void {
   const add = argLen(3);
   if (e == 0) {
     if (add == 0) { replyInt(0); return; }
-    if (offset + add > PROTO_MAX_BULK_LEN) { replyErrorLit(E.ERR_STRING_TOO_LONG); return; }
+    if (offset > PROTO_MAX_BULK_LEN - add) { replyErrorLit(E.ERR_STRING_TOO_LONG); return; }
     const fresh = insertKey(argPtr(1), argLen(1));
     entrySetType(fresh, TYPE_STRING, ENC_RAW);
     const v = strZeros(<u32>(offset + add));
@@ -354,7 +354,7 @@ function setrange(c: Conn): void {
   }
   const v = entryValue(<usize>e);
   if (add == 0) { replyInt(strLen(v)); return; }
-  if (offset + add > PROTO_MAX_BULK_LEN) { replyErrorLit(E.ERR_STRING_TOO_LONG); return; }
+  if (offset > PROTO_MAX_BULK_LEN - add) { replyErrorLit(E.ERR_STRING_TOO_LONG); return; }
   entryModified(<usize>e);
   const grown = strGrow(v, <u32>max<i64>(strLen(v), offset + add));
   memory.copy(strData(grown) + <usize>offset, argPtr(3), add);
