@@ -1,6 +1,8 @@
 // How the multi-key and every-shard commands of the string and key families run when a command's keys
 // span shards: each gets a starter (commands/table.ts `crossShard`) that splits it into per-shard
-// requests and picks the combiner. Also the shard-to-shard commands those starters use (`\0take`,
+// requests and picks the combiner. Commands that are atomic on one Redis (MGET, MSET, DEL, EXISTS,
+// TOUCH, UNLINK, KEYS, FLUSHALL) run their fan-out under the involved shards' locks (AtomicOp);
+// DBSIZE, RANDOMKEY and SCAN, which promise no snapshot, fan out without locking. Also the shard-to-shard commands those starters use (`\0take`,
 // `\0put`, `\0randomkey`). Single-shard servers never come here.
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
@@ -8,6 +10,7 @@ import { Command, lookupCommand, crossShard, defineInternal } from "./table";
 import { Op } from "../shard/ops";
 import { GatherOp, MgetOp, SumOp, AllOkOp, ConcatArrayOp, putHeader } from "../shard/gather";
 import { MsetnxOp, RenameOp } from "../shard/move-ops";
+import { AtomicOp, FanOut } from "../shard/atomic-op";
 import { shardList } from "../shard/locking-op";
 import { reqBegin, reqArg, reqWholeArgv } from "../shard/messages";
 import { keyShard } from "../shard/placement";
@@ -41,7 +44,33 @@ function fanOutByKey(op: GatherOp, first: i32, step: i32, width: i32): void {
   }
 }
 
+/** The shards the command's keys live on (positions first, first+step, …). */
+function keyShards(first: i32, step: i32): Array<u32> {
+  const marks = new StaticArray<bool>(<i32>shardCount);
+  for (let k = first; k < argc; k += step) marks[keyShard(argPtr(k), argLen(k))] = true;
+  return shardList(marks);
+}
+
+function allShards(): Array<u32> {
+  const out = new Array<u32>();
+  for (let s: u32 = 0; s < shardCount; s++) out.push(s);
+  return out;
+}
+
+/** Runs `fanOut` under the locks of `shards` (at once inside EXEC, which holds them already). */
+function atomically(c: Conn, parent: Op | null, holder: u32, shards: Array<u32>, fanOut: FanOut): Op | null {
+  if (holder != 0) return fanOut(c, parent, holder);
+  const op = new AtomicOp(c, shards, fanOut);
+  op.parent = parent;
+  op.start();
+  return op;
+}
+
 function startMget(c: Conn, parent: Op | null, holder: u32): Op | null {
+  return atomically(c, parent, holder, keyShards(1, 1), fanOutMget);
+}
+
+function fanOutMget(c: Conn, parent: Op | null, holder: u32): Op | null {
   const op = new MgetOp(c);
   withParent(op, parent, holder);
   for (let k = 1; k < argc; k++) op.keyShards.push(keyShard(argPtr(k), argLen(k)));
@@ -50,6 +79,10 @@ function startMget(c: Conn, parent: Op | null, holder: u32): Op | null {
 }
 
 function startSum(c: Conn, parent: Op | null, holder: u32): Op | null {
+  return atomically(c, parent, holder, keyShards(1, 1), fanOutSum);
+}
+
+function fanOutSum(c: Conn, parent: Op | null, holder: u32): Op | null {
   const op = new SumOp(c);
   withParent(op, parent, holder);
   fanOutByKey(op, 1, 1, 1);
@@ -58,6 +91,10 @@ function startSum(c: Conn, parent: Op | null, holder: u32): Op | null {
 
 function startMset(c: Conn, parent: Op | null, holder: u32): Op | null {
   if ((argc & 1) == 0) { replyErrorLit(MSET_ARITY); return null; }
+  return atomically(c, parent, holder, keyShards(1, 2), fanOutMset);
+}
+
+function fanOutMset(c: Conn, parent: Op | null, holder: u32): Op | null {
   const op = new AllOkOp(c);
   withParent(op, parent, holder);
   fanOutByKey(op, 1, 2, 2);
@@ -110,9 +147,15 @@ function startEverySum(c: Conn, parent: Op | null, holder: u32): Op | null {
   const op = new SumOp(c); withParent(op, parent, holder); return everyShard(op);
 }
 function startEveryOk(c: Conn, parent: Op | null, holder: u32): Op | null {
+  return atomically(c, parent, holder, allShards(), fanOutEveryOk);
+}
+function fanOutEveryOk(c: Conn, parent: Op | null, holder: u32): Op | null {
   const op = new AllOkOp(c); withParent(op, parent, holder); return everyShard(op);
 }
 function startEveryConcat(c: Conn, parent: Op | null, holder: u32): Op | null {
+  return atomically(c, parent, holder, allShards(), fanOutEveryConcat);
+}
+function fanOutEveryConcat(c: Conn, parent: Op | null, holder: u32): Op | null {
   const op = new ConcatArrayOp(c); withParent(op, parent, holder); return everyShard(op);
 }
 

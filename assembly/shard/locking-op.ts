@@ -15,6 +15,7 @@ export class LockingOp extends Op {
     super(c);
     this.shards = shards;
     this.holder = holder;
+    this.barrier = true;
   }
 
   /** Takes the locks (unless running under a holder already), then calls run(). */

@@ -21,6 +21,8 @@ export class Op {
   slot: ReplySlot | null = null;
   parent: Op | null = null;
   finished: bool = false;
+  /** The connection's next command must wait for this op (it waits for locks before it acts). */
+  barrier: bool = false;
 
   constructor(c: Conn) {
     this.id = nextOpId++;

@@ -70,7 +70,7 @@ export function startRemote(c: Conn, cmd: Command, parent: Op | null, holder: u3
 
 /** Opens the reply slot of a top-level op that was just started. */
 export function attachSlot(c: Conn, op: Op, barrier: bool): void {
-  op.slot = openSlot(c, barrier);
+  op.slot = openSlot(c, barrier || op.barrier);
 }
 
 const ERR_CROSSSLOT = new Lit("CROSSSLOT Keys in request don't hash to the same slot");
