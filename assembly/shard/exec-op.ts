@@ -10,7 +10,7 @@
 import { Conn } from "./conn";
 import { Op } from "./ops";
 import { LockingOp } from "./locking-op";
-import { startRemote } from "./route";
+import { startRemote, keysPlace, KEYS_NONE } from "./route";
 import { captureInto, replyTarget } from "../resp/writer";
 import { ByteBuf, Lit } from "../util/mem";
 import { putHeader } from "./gather";
@@ -47,7 +47,9 @@ export class ExecOp extends LockingOp {
       this.scratch.len = 0;
       captureInto(this.scratch);
       replyTarget(this.connId, this.resp3);
-      if (cmd.originOnly) {
+      // A command with no keys (PING, ECHO, CLIENT …) touches no shard: it runs right here. (Sent as a
+      // request to this shard it could wait behind another holder's lock that this one never took.)
+      if (cmd.originOnly || (!cmd.everyShard && keysPlace(cmd) == KEYS_NONE)) {
         cmd.handler(this.client);
         captureInto(null);
         this.collect(this.scratch.ptr, this.scratch.len);

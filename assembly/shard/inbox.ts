@@ -9,7 +9,7 @@ import {
   msgType, msgFlags, msgOp, msgPart, msgConn, msgHolder, sendReply,
 } from "./messages";
 import { ops } from "./ops";
-import { lockAcquire, lockRelease, lockHeld, lockHeldBy, onLockFreed } from "./lock";
+import { lockGrant, lockRelease, lockHeld, lockHeldBy } from "./lock";
 import { loopbackPending, loopbackTake } from "./loopback";
 import { argsReset, argsPush, argPtr, argLen, argc } from "./args";
 import { lookupCommand, lookupSubcommand } from "../commands/table";
@@ -23,28 +23,35 @@ import { keyExpiredNow } from "../store/keyspace";
 const remoteClient = new Conn(0, 0);
 const replyBuf = new ByteBuf();
 
-/** Requests held while another holder has the lock: [from u32][message]. */
-const deferred = new Array<ByteBuf>();
+/**
+ * Messages held while another holder has the lock — requests and lock requests from anyone else, in
+ * arrival order: [from u32][message]. They are replayed in that order once the lock is free, and replay
+ * stops as soon as a held LOCK takes the lock again, so nothing ever overtakes what arrived before it.
+ */
+const held = new Array<ByteBuf>();
+let heldHead: i32 = 0;
 
 /** Called when the lock is free again: set by session.ts to resume stalled connections. */
 let resumeHook: () => void = noop;
 function noop(): void {}
 export function onResumeConnections(hook: () => void): void { resumeHook = hook; }
 
-export function initInbox(): void {
-  onLockFreed(lockFreed);
-}
+export function initInbox(): void {}
 
 function lockFreed(): void {
-  replayDeferred();
+  replayHeld();
   if (!lockHeld()) resumeHook();
 }
 
-function replayDeferred(): void {
-  while (deferred.length > 0 && !lockHeld()) {
-    const m = deferred.shift();
+function replayHeld(): void {
+  while (heldHead < held.length && !lockHeld()) {
+    const m = held[heldHead++];
     handleMessage(load<u32>(m.ptr), m.ptr + 4, m.len - 4);
     m.release();
+  }
+  if (heldHead == held.length) {
+    held.length = 0;
+    heldHead = 0;
   }
 }
 
@@ -77,19 +84,20 @@ function handleMessage(from: u32, m: usize, n: u32): void {
   const type = msgType(m);
   if (type == M_REQ) {
     const mine = (msgFlags(m) & MF_LOCKED) != 0 && lockHeldBy(from, msgHolder(m));
-    if (lockHeld() && !mine) { defer(from, m, n); return; }
+    if (lockHeld() && !mine) { hold(from, m, n); return; }
     execRequest(from, m, n);
   } else if (type == M_REP) {
     const id = msgOp(m);
     if (ops.has(id)) ops.get(id).onReply(msgPart(m), m + HEADER, n - HEADER);
   } else if (type == M_LOCK) {
+    if (lockHeld() && !lockHeldBy(from, msgHolder(m))) { hold(from, m, n); return; }
     watchCheckExpired(from, msgConn(m), keyExpiredNow);
-    lockAcquire(from, msgHolder(m));
+    lockGrant(from, msgHolder(m));
   } else if (type == M_LOCKED) {
     const id = msgOp(m);
     if (ops.has(id)) ops.get(id).onLocked(from);
   } else if (type == M_UNLOCK) {
-    lockRelease(from, msgHolder(m));
+    if (lockRelease(from, msgHolder(m))) lockFreed();
   } else if (type == M_DIRTY) {
     markDirty(msgConn(m), msgOp(m));
   } else if (type == M_UNWATCH) {
@@ -97,13 +105,13 @@ function handleMessage(from: u32, m: usize, n: u32): void {
   }
 }
 
-function defer(from: u32, m: usize, n: u32): void {
+function hold(from: u32, m: usize, n: u32): void {
   const copy = new ByteBuf();
   copy.reserve(n + 4);
   store<u32>(copy.ptr, from);
   memory.copy(copy.ptr + 4, m, n);
   copy.len = n + 4;
-  deferred.push(copy);
+  held.push(copy);
 }
 
 /** Runs a forwarded command here and answers the origin with its reply bytes. */
