@@ -1,8 +1,9 @@
 // COMMAND, COUNT, LIST, INFO and HELP: the command table described to clients, in Redis 7.0's shapes.
 // Arity, flags, legacy key positions and ACL categories come from our table (table.ts); tips, key specs
-// and the flags the table has no bit for from what Redis says about the same command (command-meta.ts). Commands come
-// in table order (Redis's own order is its hash table's, i.e. arbitrary). GETKEYS lives in
-// command-getkeys.ts, DOCS in command-docs.ts; all are registered here.
+// and the flags the table has no bit for, from what Redis says about the same command (command-meta.ts).
+// Commands come in table order (Redis's own order is its hash table's, i.e. arbitrary); the shard-to-shard
+// internal rows are never shown. GETKEYS lives in command-getkeys.ts, DOCS in command-docs.ts; all are
+// registered here.
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
 import {

@@ -176,10 +176,10 @@ test('CLIENT LIST shows every connection with Redis 7.0 fields in order', async 
   assert.is(mine.get('laddr'), `127.0.0.1:${server.port}`);
   assert.is(theirs.get('name'), 'second');
   assert.is(theirs.get('cmd'), 'client|id');
-  const byId = await redis.client('LIST', 'ID', String(otherId)) as string;
+  const byId = await redis.call('CLIENT', 'LIST', 'ID', String(otherId)) as string;
   assert.is(byId.split('\n').filter((l) => l).length, 1);
   assert.is(clientLine(byId.trim()).get('name'), 'second');
-  assert.is(await redis.client('LIST', 'TYPE', 'pubsub'), '');
+  assert.is(await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub'), '');
   other.disconnect();
 });
 
@@ -251,18 +251,18 @@ test('CONFIG GET matches patterns and reports the facts; CONFIG SET changes hz a
 // ---- COMMAND, TIME, CLUSTER ----
 
 test('COMMAND COUNT equals the number of commands COMMAND describes', async () => {
-  const all = await redis.command() as unknown[][];
-  const count = await redis.command('COUNT') as number;
+  const all = await redis.call('COMMAND') as unknown[][];
+  const count = await redis.call('COMMAND', 'COUNT') as number;
   assert.is(all.length, count);
-  const names = await redis.command('LIST') as string[];
+  const names = await redis.call('COMMAND', 'LIST') as string[];
   assert.is(names.filter((n) => !n.includes('|')).length, count);
   for (const name of ['get', 'set', 'client', 'config', 'info', 'command', 'time']) assert.ok(names.includes(name), name);
   assert.ok(names.includes('client|list') && names.includes('config|get'));
 });
 
 test('COMMAND GETKEYS finds keys by the key positions', async () => {
-  assert.equal(await redis.command('GETKEYS', 'MSET', 'a', '1', 'b', '2'), ['a', 'b']);
-  assert.equal(await redis.command('GETKEYS', 'OBJECT', 'ENCODING', 'k'), ['k']);
+  assert.equal(await redis.call('COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2'), ['a', 'b']);
+  assert.equal(await redis.call('COMMAND', 'GETKEYS', 'OBJECT', 'ENCODING', 'k'), ['k']);
 });
 
 test('TIME is the clock in seconds and microseconds; CLUSTER KEYSLOT is the CRC16 slot', async () => {
