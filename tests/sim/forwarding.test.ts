@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { createSimCluster, engineModule, cmd, show, type SimClient } from './sim-cluster.js';
 import { StringModel } from './model.js';
 
-const SEEDS = Number(process.env.KEVY_SIM_SEEDS ?? 600);
+const SEEDS = Number(process.env.KEVY_SIM_SEEDS ?? 1000);
 
 interface Actor { client: SimClient; model: StringModel; expected: unknown[]; keys: string[]; sent: string[] }
 
