@@ -68,7 +68,7 @@ function putListed(other: Conn, caller: Conn): void {
 }
 
 /** CLIENT LIST [TYPE type | ID id ...] */
-function clientList(c: Conn): void {
+export function clientList(c: Conn): void {
   let type = TYPE_INVALID;
   if (argc == 4 && argIs(2, TYPE)) {
     type = clientTypeArg(3);
@@ -105,7 +105,7 @@ function listByIds(c: Conn): void {
 // ---- CLIENT KILL ----
 
 /** The filters of one CLIENT KILL; addr/laddr/user are argument indexes (-1: no filter). */
-class KillFilter {
+export class KillFilter {
   addr: i32 = -1;
   laddr: i32 = -1;
   type: i32 = TYPE_INVALID;
@@ -145,37 +145,55 @@ function sameBytes(b: ByteBuf, arg: i32): bool {
   return bytesEqual(b.ptr, b.len, argPtr(arg), argLen(arg));
 }
 
-function killMatches(f: KillFilter, other: Conn, caller: Conn): bool {
+function killMatches(f: KillFilter, other: Conn, callerId: u32): bool {
   if (f.addr >= 0 && !sameBytes(other.addr, f.addr)) return false;
   if (f.laddr >= 0 && !sameBytes(other.laddr, f.laddr)) return false;
   if (f.type != TYPE_INVALID && clientType(other) != f.type) return false;
   if (f.id != 0 && <i64>other.id != f.id) return false;
-  return !(other === caller && f.skipMe);
+  return !(other.id == callerId && f.skipMe);
 }
 
-function clientKill(c: Conn): void {
+/** CLIENT KILL's arguments (from index 2) as a filter; null after replying the error. */
+export function killFilterOrReply(): KillFilter | null {
   const f = new KillFilter();
-  const oldForm = argc == 3;
-  if (oldForm) {
+  if (argc == 3) {
     f.addr = 2;
     f.skipMe = false;
   } else if (!parseKillFilters(f)) {
-    return;
+    return null;
   }
+  return f;
+}
+
+/**
+ * Kills this shard's connections that match; the caller (connection `callerId` of this shard, or 0 when
+ * it lives elsewhere) is only marked to close after its reply. Returns how many matched.
+ */
+export function killLocal(f: KillFilter, callerId: u32): i64 {
   const victims = new Array<Conn>();
-  let killSelf = false;
+  let killSelf: Conn | null = null;
   const all = conns.values();
   for (let i = 0; i < all.length; i++) {
     const other = all[i];
-    if (!killMatches(f, other, c)) continue;
-    if (other === c) killSelf = true; else victims.push(other);
+    if (!killMatches(f, other, callerId)) continue;
+    if (other.id == callerId) killSelf = other; else victims.push(other);
   }
   for (let i = 0; i < victims.length; i++) connTerminate(victims[i]);
-  const killed = victims.length + (killSelf ? 1 : 0);
+  if (killSelf != null) killSelf.closing = true;
+  return victims.length + (killSelf != null ? 1 : 0);
+}
+
+/** CLIENT KILL's reply for `killed` matches: a count (new form) or OK / "No such client" (old form). */
+export function replyKilled(killed: i64, oldForm: bool): void {
   if (!oldForm) replyInt(killed);
   else if (killed == 0) replyErrorLit(E.ERR_NO_SUCH_CLIENT);
   else replyOk();
-  if (killSelf) c.closing = true;
+}
+
+function clientKill(c: Conn): void {
+  const f = killFilterOrReply();
+  if (f == null) return;
+  replyKilled(killLocal(f, c.id), argc == 3);
 }
 
 // ---- the rest ----

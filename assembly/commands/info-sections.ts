@@ -10,6 +10,8 @@
 // that need figures nobody keeps here (network bytes, ops per second, error counts, latency
 // percentiles, command durations) are left out, or zero where Redis's line format needs them.
 import { Command, allCommands } from "./table";
+import { total, T_CLIENTS, T_KEYS, T_EXPIRES, T_TTL_SUM, T_TTL_KEYS, T_HITS, T_MISSES, T_EXPIRED, T_COMMANDS,
+         T_CONNECTIONS, T_CHANNELS, T_PATTERNS, T_MEMORY } from "./mesh-totals";
 import { conns } from "../shard/conn";
 import { nowMs } from "../shard/clock";
 import { hostInfoValue, foundPtr, foundLen, shardCount } from "../shard/server-info";
@@ -119,7 +121,7 @@ function clientBytes(): u64 {
 export function writeClients(running: Command | null): void {
   header("Clients");
   clientBytes();
-  lineInt("connected_clients", conns.size);
+  lineInt("connected_clients", total(T_CLIENTS, conns.size));
   lineInt("cluster_connections", 0);
   lineInt("client_recent_max_input_buffer", largestInput);
   lines("client_recent_max_output_buffer:0\nblocked_clients:0\ntracking_clients:0\n" +
@@ -135,7 +137,7 @@ function linePercent(name: string, part: f64, whole: f64): void {
 
 export function writeMemory(running: Command | null): void {
   header("Memory");
-  const used = usedMemory();
+  const used = <u64>total(T_MEMORY, <i64>usedMemory());
   const rss = <u64>memory.size() << 16;
   const startup = startupMemory();
   const clients = clientBytes();
@@ -182,7 +184,7 @@ export function writePersistence(running: Command | null): void {
 }
 
 /** Distinct channels (or patterns) this shard's connections are subscribed to. */
-function distinctSubscriptions(patterns: bool): i64 {
+export function distinctSubscriptions(patterns: bool): i64 {
   const seen = new Map<u32, Array<ByteBuf>>();
   let distinct: i64 = 0;
   const all = conns.values();
@@ -205,17 +207,17 @@ function distinctSubscriptions(patterns: bool): i64 {
 
 export function writeStats(running: Command | null): void {
   header("Stats");
-  lineInt("total_connections_received", connectionsReceived());
-  lineInt("total_commands_processed", commandsProcessed(running));
+  lineInt("total_connections_received", total(T_CONNECTIONS, <i64>connectionsReceived()));
+  lineInt("total_commands_processed", total(T_COMMANDS, <i64>commandsProcessed(running)));
   lines("total_net_repl_input_bytes:0\ntotal_net_repl_output_bytes:0\nrejected_connections:0\n" +
     "sync_full:0\nsync_partial_ok:0\nsync_partial_err:0");
-  lineInt("expired_keys", expiredKeys());
+  lineInt("expired_keys", total(T_EXPIRED, <i64>expiredKeys()));
   lines("evicted_keys:0\nevicted_clients:0\ntotal_eviction_exceeded_time:0\n" +
     "current_eviction_exceeded_time:0");
-  lineInt("keyspace_hits", keyspaceHits());
-  lineInt("keyspace_misses", keyspaceMisses());
-  lineInt("pubsub_channels", distinctSubscriptions(false));
-  lineInt("pubsub_patterns", distinctSubscriptions(true));
+  lineInt("keyspace_hits", total(T_HITS, <i64>keyspaceHits()));
+  lineInt("keyspace_misses", total(T_MISSES, <i64>keyspaceMisses()));
+  lineInt("pubsub_channels", total(T_CHANNELS, distinctSubscriptions(false)));
+  lineInt("pubsub_patterns", total(T_PATTERNS, distinctSubscriptions(true)));
   lines("pubsubshard_channels:0\nlatest_fork_usec:0\n" +
     "total_forks:0\nmigrate_cached_sockets:0\nslave_expires_tracked_keys:0\nactive_defrag_hits:0\n" +
     "active_defrag_misses:0\nactive_defrag_key_hits:0\nactive_defrag_key_misses:0\n" +
@@ -277,7 +279,11 @@ export function writeCluster(running: Command | null): void {
 }
 
 /** Average remaining TTL over up to 64 keys with one (Redis also estimates it from samples). */
-function averageTtl(): i64 {
+/** Sum of remaining TTLs over the sampled keys, and how many were sampled. */
+export let ttlSampleSum: i64 = 0;
+export let ttlSampleKeys: i64 = 0;
+
+export function averageTtl(): i64 {
   const n = min<u32>(volatileCount, 64);
   let sum: i64 = 0;
   let counted: i64 = 0;
@@ -287,18 +293,22 @@ function averageTtl(): i64 {
     sum += left;
     counted++;
   }
+  ttlSampleSum = sum;
+  ttlSampleKeys = counted;
   return counted > 0 ? sum / counted : 0;
 }
 
 export function writeKeyspace(running: Command | null): void {
   header("Keyspace");
-  const keys = keyCount();
+  const keys = total(T_KEYS, keyCount());
   if (keys == 0) return;
   putStr("db0:keys=");
   putInt(keys);
   putStr(",expires=");
-  putInt(volatileCount);
+  putInt(total(T_EXPIRES, volatileCount));
   putStr(",avg_ttl=");
-  putInt(averageTtl());
+  const localAvg = averageTtl();
+  const ttlKeys = total(T_TTL_KEYS, ttlSampleKeys);
+  putInt(ttlKeys > 0 ? total(T_TTL_SUM, ttlSampleSum) / ttlKeys : localAvg);
   putCrlf();
 }

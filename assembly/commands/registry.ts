@@ -6,6 +6,7 @@ import { registerServerCommands } from "./server";
 import { registerMultiCommands } from "./multi";
 import { registerCrossShard } from "./cross-shard";
 import { registerPubsubCommands } from "./pubsub";
+import { registerMeshViews } from "./mesh-views";
 
 export function registerAllCommands(): void {
   registerConnectionCommands();
@@ -15,4 +16,5 @@ export function registerAllCommands(): void {
   registerMultiCommands();
   registerPubsubCommands();
   registerCrossShard();
+  registerMeshViews();
 }

@@ -23,9 +23,28 @@ const CRLF: u16 = 0x0a0d;
  */
 let capture: ByteBuf | null = null;
 
-export function captureInto(buf: ByteBuf | null): void { capture = buf; }
+const savedCaptures = new Array<ByteBuf | null>();
+const savedConns = new Array<u32>();
+const savedResp3 = new Array<bool>();
+
+/**
+ * Sends replies into `buf` (null: straight to the outbox) until the matching popCapture, which restores
+ * the capture and reply target that were in force before. Captures nest.
+ */
+export function pushCapture(buf: ByteBuf | null): void {
+  savedCaptures.push(capture);
+  savedConns.push(replyConn);
+  savedResp3.push(replyResp3);
+  capture = buf;
+}
+
+export function popCapture(): void {
+  capture = savedCaptures.pop();
+  replyConn = savedConns.pop();
+  replyResp3 = savedResp3.pop();
+}
+
 export function capturing(): bool { return capture != null; }
-export function currentCapture(): ByteBuf | null { return capture; }
 
 function put(n: u32): usize {
   const buf = capture;

@@ -11,7 +11,7 @@ import { Conn } from "./conn";
 import { Op } from "./ops";
 import { LockingOp } from "./locking-op";
 import { startRemote, keysPlace, KEYS_NONE } from "./route";
-import { captureInto, replyTarget } from "../resp/writer";
+import { pushCapture, popCapture, replyTarget } from "../resp/writer";
 import { ByteBuf, Lit } from "../util/mem";
 import { putHeader } from "./gather";
 import { loadArgv, currentCommand, unwatchAll } from "../commands/multi";
@@ -45,18 +45,18 @@ export class ExecOp extends LockingOp {
       const cmd = currentCommand();
       cmd.calls++;
       this.scratch.len = 0;
-      captureInto(this.scratch);
+      pushCapture(this.scratch);
       replyTarget(this.connId, this.resp3);
       // A command with no keys (PING, ECHO, CLIENT …) touches no shard: it runs right here. (Sent as a
       // request to this shard it could wait behind another holder's lock that this one never took.)
       if (cmd.originOnly || (!cmd.everyShard && keysPlace(cmd) == KEYS_NONE)) {
         cmd.handler(this.client);
-        captureInto(null);
+        popCapture();
         this.collect(this.scratch.ptr, this.scratch.len);
         continue;
       }
       const child = startRemote(this.client, cmd, this, this.holder);
-      captureInto(null);
+      popCapture();
       if (child == null) {
         this.collect(this.scratch.ptr, this.scratch.len);
         continue;

@@ -13,7 +13,7 @@ import { lockGrant, lockRelease, lockHeld, lockHeldBy } from "./lock";
 import { loopbackPending, loopbackTake } from "./loopback";
 import { argsReset, argsPush, argPtr, argLen, argc } from "./args";
 import { lookupCommand, lookupSubcommand } from "../commands/table";
-import { captureInto, replyTarget } from "../resp/writer";
+import { pushCapture, popCapture, replyTarget } from "../resp/writer";
 import { ByteBuf } from "../util/mem";
 import { shardIndex } from "./server-info";
 import { watchForgetConn, watchCheckExpired, markDirty } from "./watch";
@@ -128,7 +128,7 @@ function execRequest(from: u32, m: usize, n: u32): void {
   remoteClient.originShard = from;
   remoteClient.originConn = msgConn(m);
   replyBuf.len = 0;
-  captureInto(replyBuf);
+  pushCapture(replyBuf);
   replyTarget(0, remoteClient.resp3);
   let cmd = lookupCommand(argPtr(0), argLen(0));
   if (cmd != null && cmd.subcommands != null && argc >= 2) cmd = lookupSubcommand(cmd, argPtr(1), argLen(1));
@@ -136,6 +136,6 @@ function execRequest(from: u32, m: usize, n: u32): void {
     cmd.calls++;
     cmd.handler(remoteClient);
   }
-  captureInto(null);
+  popCapture();
   sendReply(from, msgOp(m), msgPart(m), replyBuf.ptr, replyBuf.len);
 }

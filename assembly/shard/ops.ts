@@ -23,6 +23,8 @@ export class Op {
   finished: bool = false;
   /** The connection's next command must wait for this op (it waits for locks before it acts). */
   barrier: bool = false;
+  /** Ask the targets for RESP2 replies whatever the client speaks (the origin reshapes them). */
+  plainReplies: bool = false;
 
   constructor(c: Conn) {
     this.id = nextOpId++;
@@ -34,7 +36,7 @@ export class Op {
 
   /** Sends the REQ built with reqBegin/reqArg as part `part` of this op. */
   send(part: u32): void {
-    let flags: u8 = this.resp3 ? MF_RESP3 : 0;
+    let flags: u8 = this.resp3 && !this.plainReplies ? MF_RESP3 : 0;
     if (this.holder != 0) flags |= MF_LOCKED;
     reqSend(flags, this.id, part, this.connId, this.holder);
   }

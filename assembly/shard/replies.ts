@@ -6,12 +6,16 @@
 // (multi-shard steps such as EXEC or a cross-shard RENAME must not be overtaken).
 import { Conn } from "./conn";
 import { ByteBuf } from "../util/mem";
-import { replyTarget, replyConn, replyResp3, captureInto, currentCapture, writeRaw } from "../resp/writer";
+import { replyTarget, pushCapture, popCapture, writeRaw } from "../resp/writer";
 
 /** Called when a connection's last barrier completes (session.ts resumes it if it stalled). */
 let barrierLifted: (c: Conn) => void = ignore;
 function ignore(c: Conn): void {}
 export function onBarrierLifted(hook: (c: Conn) => void): void { barrierLifted = hook; }
+
+/** Called when a closing connection's last owed reply went out (session.ts closes it then). */
+let flushedForClose: (c: Conn) => void = ignore;
+export function onFlushedForClose(hook: (c: Conn) => void): void { flushedForClose = hook; }
 
 export class ReplySlot {
   done: bool = false;
@@ -37,12 +41,12 @@ export function beginQueuedReply(c: Conn): ReplySlot {
   const slot = new ReplySlot();
   slot.done = true;
   c.slots.push(slot);
-  captureInto(slot.bytes);
+  pushCapture(slot.bytes);
   return slot;
 }
 
 export function endQueuedReply(): void {
-  captureInto(null);
+  popCapture();
 }
 
 /** Completes a slot with `len` reply bytes and flushes what can go. */
@@ -55,10 +59,7 @@ export function completeSlot(c: Conn, slot: ReplySlot, ptr: usize, len: u32): vo
 
 /** Writes every completed slot at the head of the queue to the outbox, in order. */
 export function flushSlots(c: Conn): void {
-  const saved = currentCapture();
-  const savedConn = replyConn;
-  const savedResp3 = replyResp3;
-  captureInto(null);
+  pushCapture(null);
   let head = c.slotHead;
   const slots = c.slots;
   while (head < slots.length) {
@@ -74,11 +75,15 @@ export function flushSlots(c: Conn): void {
   if (head == slots.length) {
     slots.length = 0;
     c.slotHead = 0;
+    if (c.closeWhenFlushed) {
+      popCapture();
+      flushedForClose(c);
+      return;
+    }
   } else {
     c.slotHead = head;
   }
-  captureInto(saved);
-  replyTarget(savedConn, savedResp3);
+  popCapture();
 }
 
 /** Bytes for `c` that are not the reply to a command (a pub/sub message): they join its output now. */
@@ -90,12 +95,8 @@ export function sendOutOfBand(c: Conn, ptr: usize, len: u32): void {
     c.slots.push(slot);
     return;
   }
-  const saved = currentCapture();
-  const savedConn = replyConn;
-  const savedResp3 = replyResp3;
-  captureInto(null);
+  pushCapture(null);
   replyTarget(c.id, c.resp3);
   writeRaw(ptr, len);
-  captureInto(saved);
-  replyTarget(savedConn, savedResp3);
+  popCapture();
 }

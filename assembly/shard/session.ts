@@ -15,7 +15,7 @@ import { shardIndex, shardCount } from "./server-info";
 import { lockHeld } from "./lock";
 import { loopbackPending } from "./loopback";
 import { drainLoopback, onResumeConnections } from "./inbox";
-import { onBarrierLifted } from "./replies";
+import { onBarrierLifted, onFlushedForClose, mustQueue } from "./replies";
 import { connGone } from "../commands/multi";
 
 /** Connections that stopped before a command because the shard is locked by a transaction. */
@@ -24,6 +24,11 @@ const stalledByLock = new Array<Conn>();
 export function initSessions(): void {
   onResumeConnections(resumeLockStalled);
   onBarrierLifted(resumeIfStalled);
+  onFlushedForClose(closeFlushed);
+}
+
+function closeFlushed(c: Conn): void {
+  if (conns.has(c.id) && !c.running) connTerminate(c);
 }
 
 export function connOpen(id: u32, info: usize, infoLen: u32, nowMs: i64): void {
@@ -69,7 +74,9 @@ export function connFeed(id: u32, data: usize, len: u32, now: i64): void {
 
 function finishRun(c: Conn, buffered: bool, base: usize, total: u32): void {
   if (c.closing) {
-    if (conns.has(c.id)) connTerminate(c);
+    // QUIT or a kill behind replies still owed by other shards: close once they are written.
+    if (mustQueue(c)) c.closeWhenFlushed = true;
+    else if (conns.has(c.id)) connTerminate(c);
     return;
   }
   keepLeftover(c, buffered, base, total);

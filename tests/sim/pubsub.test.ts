@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSimCluster, engineModule, cmd, show } from './sim-cluster.js';
-import { isPush } from '../../host/core/resp-reader.js';
+import { isPush, type RespValue } from '../../host/core/resp-reader.js';
 
 const SEEDS = Number(process.env.KEVY_SIM_SEEDS ?? 300);
 
@@ -38,7 +38,7 @@ test('every subscriber gets every message once, in publish order per publisher',
     for (const s of subs) {
       const got = sim.drain(s).map((v) => {
         const frame = (isPush(v) ? v.data : v) as unknown[];
-        return show(frame[frame.length - 1]) as string;
+        return show(frame[frame.length - 1] as RespValue) as string;
       });
       assert.is(got.length, pubs.length * perPublisher, `seed ${seed}: subscriber ${s.id} got ${got.length}`);
       for (const p of pubs) {

@@ -1,0 +1,238 @@
+// The commands that describe or act on the whole server, when it has several shards: CLIENT LIST and
+// CLIENT KILL see every connection on every shard, INFO's figures are totals over every shard. Each asks
+// every shard for its part (`\0clientlist`, `\0clientkill`, `\0stats`, answered in RESP2) and the origin
+// writes the one reply a single Redis would give. With one shard these run locally as they are.
+import { Conn, conns } from "../shard/conn";
+import { argc, argPtr, argLen, argsReset, argsPush } from "../shard/args";
+import { Command, lookupCommand, crossShard, defineInternal, lookupSubcommand } from "./table";
+import { Op } from "../shard/ops";
+import { GatherOp, putHeader } from "../shard/gather";
+import { reqBegin, reqArg } from "../shard/messages";
+import { shardIndex, shardCount } from "../shard/server-info";
+import { pushCapture, popCapture, replyTarget, replyVerbatim, replyArrayLen, replyInt, writeRaw } from "../resp/writer";
+import { ByteBuf, Lit } from "../util/mem";
+import { headerValue, headerEnd } from "../resp/frame";
+import { formatI64, parseI64, parsedI64 } from "../util/int";
+import { clientList, killFilterOrReply, killLocal, replyKilled } from "./client";
+import { setTotals, T_CLIENTS, T_KEYS, T_EXPIRES, T_TTL_SUM, T_TTL_KEYS, T_HITS, T_MISSES, T_EXPIRED,
+         T_COMMANDS, T_CONNECTIONS, T_CHANNELS, T_PATTERNS, T_MEMORY, T_COUNT } from "./mesh-totals";
+import { averageTtl, ttlSampleSum, ttlSampleKeys, distinctSubscriptions } from "./info-sections";
+import { keyspaceHits, keyspaceMisses, expiredKeys, connectionsReceived, commandsProcessed, usedMemory } from "./server-stats";
+import { keyCount, volatileCount } from "../store/keyspace";
+
+/** The current command as owned bytes, to run again later (INFO renders after the totals arrive). */
+function copyArgv(): ByteBuf {
+  const out = new ByteBuf();
+  for (let i = 0; i < argc; i++) {
+    out.reserve(4 + argLen(i));
+    store<u32>(out.ptr + out.len, argLen(i));
+    memory.copy(out.ptr + out.len + 4, argPtr(i), argLen(i));
+    out.len += 4 + argLen(i);
+  }
+  return out;
+}
+
+function restoreArgv(argv: ByteBuf): void {
+  argsReset();
+  let at: u32 = 0;
+  while (at < argv.len) {
+    const len = load<u32>(argv.ptr + at);
+    argsPush(argv.ptr + at + 4, len);
+    at += 4 + len;
+  }
+}
+
+/** Sends `name <caller id> <this command's arguments from index 2>` to every shard. */
+function toEveryShard(op: GatherOp, name: Lit, callerId: u32): void {
+  const id = new ByteBuf();
+  id.reserve(24);
+  id.len = formatI64(id.ptr, callerId);
+  for (let s: u32 = 0; s < shardCount; s++) {
+    reqBegin(s);
+    reqArg(name.ptr, name.len);
+    reqArg(id.ptr, id.len);
+    for (let i = 2; i < argc; i++) reqArg(argPtr(i), argLen(i));
+    op.expect(s);
+    op.send(s);
+  }
+  id.release();
+}
+
+/** Runs `handler` for `c` now, capturing its reply; true when the reply is an error (then written). */
+function checkedLocally(c: Conn, handler: (c: Conn) => void): bool {
+  const scratch = new ByteBuf();
+  pushCapture(scratch);
+  handler(c);
+  popCapture();
+  const isError = scratch.len > 0 && load<u8>(scratch.ptr) == 0x2d;
+  if (isError) writeRaw(scratch.ptr, scratch.len);
+  scratch.release();
+  return isError;
+}
+
+// ---- CLIENT LIST ----
+
+/** Text parts (RESP2 bulks) from every shard, joined into one bulk (verbatim in RESP3). */
+class TextJoinOp extends GatherOp {
+  combine(): void {
+    const text = new ByteBuf();
+    for (let i = 0; i < this.parts.length; i++) {
+      const p = this.parts[i];
+      if (p == null) continue;
+      const n = <u32>headerValue(p.ptr, 0);
+      text.append(p.ptr + headerEnd(p.ptr, 0), n);
+    }
+    const out = new ByteBuf();
+    pushCapture(out);
+    replyTarget(this.connId, this.resp3);
+    replyVerbatim(text.ptr, text.len);
+    popCapture();
+    text.release();
+    this.finishWith(out);
+  }
+}
+
+function startClientList(c: Conn, parent: Op | null, holder: u32): Op | null {
+  if (checkedLocally(c, clientList)) return null;
+  const op = new TextJoinOp(c);
+  op.parent = parent;
+  op.holder = holder;
+  op.plainReplies = true;
+  toEveryShard(op, CLIENT_LIST, c.id);
+  return op;
+}
+
+/** `\0clientlist <caller> [TYPE t | ID …]`: this shard's lines. */
+function internalClientList(c: Conn): void {
+  clientList(c);
+}
+
+// ---- CLIENT KILL ----
+
+class KillSumOp extends GatherOp {
+  oldForm: bool = false;
+  combine(): void {
+    let killed: i64 = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      const p = this.parts[i];
+      if (p != null) killed += headerValue(p.ptr, 0);
+    }
+    const out = new ByteBuf();
+    pushCapture(out);
+    replyTarget(this.connId, this.resp3);
+    replyKilled(killed, this.oldForm);
+    popCapture();
+    this.finishWith(out);
+  }
+}
+
+function startClientKill(c: Conn, parent: Op | null, holder: u32): Op | null {
+  if (killFilterOrReply() == null) return null;
+  const op = new KillSumOp(c);
+  op.parent = parent;
+  op.holder = holder;
+  op.oldForm = argc == 3;
+  op.plainReplies = true;
+  toEveryShard(op, CLIENT_KILL, c.id);
+  return op;
+}
+
+/** `\0clientkill <caller> <filters>`: kills matches here; the caller is spared or closed after its reply. */
+function internalClientKill(c: Conn): void {
+  parseI64(argPtr(1), argLen(1));
+  const callerId = c.originShard == shardIndex ? <u32>parsedI64 : 0;
+  const f = killFilterOrReply();
+  if (f == null) return;
+  replyInt(killLocal(f, callerId));
+}
+
+// ---- INFO ----
+
+class InfoOp extends GatherOp {
+  argv: ByteBuf = new ByteBuf();
+  client: Conn | null = null;
+  combine(): void {
+    const totals = new StaticArray<i64>(T_COUNT);
+    for (let i = 0; i < this.parts.length; i++) {
+      const p = this.parts[i];
+      if (p == null) continue;
+      let at = headerEnd(p.ptr, 0);
+      for (let t = 0; t < T_COUNT; t++) {
+        totals[t] += headerValue(p.ptr, at);
+        at = headerEnd(p.ptr, at);
+      }
+    }
+    restoreArgv(this.argv);
+    const out = new ByteBuf();
+    pushCapture(out);
+    replyTarget(this.connId, this.resp3);
+    setTotals(totals);
+    infoCommand!.handler(this.client!);
+    setTotals(null);
+    popCapture();
+    this.argv.release();
+    this.finishWith(out);
+  }
+}
+
+function startInfo(c: Conn, parent: Op | null, holder: u32): Op | null {
+  const op = new InfoOp(c);
+  op.parent = parent;
+  op.holder = holder;
+  op.plainReplies = true;
+  op.argv = copyArgv();
+  op.client = c;
+  for (let s: u32 = 0; s < shardCount; s++) {
+    reqBegin(s);
+    reqArg(STATS.ptr, STATS.len);
+    op.expect(s);
+    op.send(s);
+  }
+  return op;
+}
+
+/** `\0stats`: this shard's counts, in mesh-totals order. */
+function internalStats(c: Conn): void {
+  averageTtl();
+  replyArrayLen(T_COUNT);
+  replyInt(conns.size);
+  replyInt(keyCount());
+  replyInt(volatileCount);
+  replyInt(ttlSampleSum);
+  replyInt(ttlSampleKeys);
+  replyInt(<i64>keyspaceHits());
+  replyInt(<i64>keyspaceMisses());
+  replyInt(<i64>expiredKeys());
+  replyInt(<i64>commandsProcessed(null));
+  replyInt(<i64>connectionsReceived());
+  replyInt(distinctSubscriptions(false));
+  replyInt(distinctSubscriptions(true));
+  replyInt(<i64>usedMemory());
+}
+
+let infoCommand: Command | null = null;
+
+function find(name: Lit): Command | null { return lookupCommand(name.ptr, name.len); }
+
+export function registerMeshViews(): void {
+  infoCommand = find(INFO);
+  if (infoCommand != null) crossShard(infoCommand!, startInfo, true, false);
+  const client = find(CLIENT);
+  if (client != null) {
+    const list = lookupSubcommand(client!, LIST.ptr, LIST.len);
+    if (list != null) crossShard(list!, startClientList, true, false);
+    const kill = lookupSubcommand(client!, KILL.ptr, KILL.len);
+    if (kill != null) crossShard(kill!, startClientKill, true, false);
+  }
+  defineInternal("\0clientlist", internalClientList);
+  defineInternal("\0clientkill", internalClientKill);
+  defineInternal("\0stats", internalStats);
+}
+
+const INFO = new Lit("info");
+const CLIENT = new Lit("client");
+const LIST = new Lit("list");
+const KILL = new Lit("kill");
+const CLIENT_LIST = new Lit("\0clientlist");
+const CLIENT_KILL = new Lit("\0clientkill");
+const STATS = new Lit("\0stats");
