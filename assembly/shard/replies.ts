@@ -36,13 +36,23 @@ export function openSlot(c: Conn, barrier: bool): ReplySlot {
 // @ts-ignore: decorator
 @inline export function mustQueue(c: Conn): bool { return c.slots.length > c.slotHead; }
 
-/** Starts capturing the reply of a command that runs now but must wait its turn. */
-export function beginQueuedReply(c: Conn): ReplySlot {
-  const slot = new ReplySlot();
-  slot.done = true;
-  c.slots.push(slot);
+/**
+ * Starts capturing the reply of a command that runs now but must wait its turn. Consecutive such
+ * replies share one slot (the last one, while it is complete), so a long pipeline behind one forwarded
+ * command costs one buffer, not one per command.
+ */
+export function beginQueuedReply(c: Conn): void {
+  const slots = c.slots;
+  const n = slots.length;
+  let slot: ReplySlot;
+  if (n > c.slotHead && unchecked(slots[n - 1]).done) {
+    slot = unchecked(slots[n - 1]);
+  } else {
+    slot = new ReplySlot();
+    slot.done = true;
+    slots.push(slot);
+  }
   pushCapture(slot.bytes);
-  return slot;
 }
 
 export function endQueuedReply(): void {
