@@ -3,7 +3,7 @@
 // every shard for its part (`\0clientlist`, `\0clientkill`, `\0stats`, answered in RESP2) and the origin
 // writes the one reply a single Redis would give. With one shard these run locally as they are.
 import { Conn, conns } from "../shard/conn";
-import { argc, argPtr, argLen, argsReset, argsPush } from "../shard/args";
+import { argc, argPtr, argLen, argvSave, argvLoad } from "../shard/args";
 import { Command, lookupCommand, crossShard, defineInternal, lookupSubcommand } from "./table";
 import { Op } from "../shard/ops";
 import { GatherOp, putHeader } from "../shard/gather";
@@ -19,28 +19,6 @@ import { setTotals, T_CLIENTS, T_KEYS, T_EXPIRES, T_TTL_SUM, T_TTL_KEYS, T_HITS,
 import { averageTtl, ttlSampleSum, ttlSampleKeys, distinctSubscriptions } from "./info-sections";
 import { keyspaceHits, keyspaceMisses, expiredKeys, connectionsReceived, commandsProcessed, usedMemory } from "./server-stats";
 import { keyCount, volatileCount } from "../store/keyspace";
-
-/** The current command as owned bytes, to run again later (INFO renders after the totals arrive). */
-function copyArgv(): ByteBuf {
-  const out = new ByteBuf();
-  for (let i = 0; i < argc; i++) {
-    out.reserve(4 + argLen(i));
-    store<u32>(out.ptr + out.len, argLen(i));
-    memory.copy(out.ptr + out.len + 4, argPtr(i), argLen(i));
-    out.len += 4 + argLen(i);
-  }
-  return out;
-}
-
-function restoreArgv(argv: ByteBuf): void {
-  argsReset();
-  let at: u32 = 0;
-  while (at < argv.len) {
-    const len = load<u32>(argv.ptr + at);
-    argsPush(argv.ptr + at + 4, len);
-    at += 4 + len;
-  }
-}
 
 /** Sends `name <caller id> <this command's arguments from index 2>` to every shard. */
 function toEveryShard(op: GatherOp, name: Lit, callerId: u32): void {
@@ -162,7 +140,7 @@ class InfoOp extends GatherOp {
         at = headerEnd(p.ptr, at);
       }
     }
-    restoreArgv(this.argv);
+    argvLoad(this.argv);
     const out = new ByteBuf();
     pushCapture(out);
     replyTarget(this.connId, this.resp3);
@@ -180,7 +158,7 @@ function startInfo(c: Conn, parent: Op | null, holder: u32): Op | null {
   op.parent = parent;
   op.holder = holder;
   op.plainReplies = true;
-  op.argv = copyArgv();
+  argvSave(op.argv);
   op.client = c;
   for (let s: u32 = 0; s < shardCount; s++) {
     reqBegin(s);

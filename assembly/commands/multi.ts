@@ -4,7 +4,7 @@
 // (shard/exec-op.ts) that takes the lock of every shard involved first. WATCH registers each key on
 // the shard that owns it (shard/watch.ts) and answers once every owner has registered it.
 import { Conn } from "../shard/conn";
-import { argc, argPtr, argLen, argsReset, argsPush } from "../shard/args";
+import { argc, argPtr, argLen, argvSave, argvLoad } from "../shard/args";
 import { defineCommand, defineInternal, Command, lookupCommand, lookupSubcommand, F_FAST, F_NOSCRIPT,
          F_LOADING, F_STALE, F_ALLOW_BUSY, F_NO_MULTI } from "./table";
 import { replyOk, replyErrorLit, replySimpleLit, replyArrayLen, replyNullArray } from "../resp/writer";
@@ -28,7 +28,7 @@ export function queueInMulti(c: Conn, cmd: Command): bool {
   if (top === execCmd || top === discardCmd || top === multiCmd || top === watchCmd
       || top === quitCmd || top === resetCmd) return false;
   const argv = new ByteBuf();
-  encodeArgv(argv);
+  argvSave(argv);
   c.queued.push(argv);
   replySimpleLit(QUEUED);
   return true;
@@ -39,31 +39,8 @@ export function flagMultiError(c: Conn): void {
   if (c.inMulti) c.multiAborted = true;
 }
 
-function encodeArgv(out: ByteBuf): void {
-  let size: u32 = 4;
-  for (let i = 0; i < argc; i++) size += 4 + argLen(i);
-  out.reserve(size);
-  store<u32>(out.ptr, argc);
-  let w = out.ptr + 4;
-  for (let i = 0; i < argc; i++) {
-    store<u32>(w, argLen(i));
-    memory.copy(w + 4, argPtr(i), argLen(i));
-    w += 4 + argLen(i);
-  }
-  out.len = size;
-}
-
 /** Makes a queued command the current argument vector. */
-export function loadArgv(argv: ByteBuf): void {
-  argsReset();
-  const n = load<u32>(argv.ptr);
-  let at = argv.ptr + 4;
-  for (let i: u32 = 0; i < n; i++) {
-    const len = load<u32>(at);
-    argsPush(at + 4, len);
-    at += 4 + len;
-  }
-}
+export function loadArgv(argv: ByteBuf): void { argvLoad(argv); }
 
 /** The table entry of the current argument vector (queued commands were checked when queued). */
 export function currentCommand(): Command {

@@ -7,7 +7,7 @@ import { Conn } from "./conn";
 import { Op } from "./ops";
 import { LockingOp } from "./locking-op";
 import { ByteBuf } from "../util/mem";
-import { argc, argPtr, argLen, argsReset, argsPush } from "./args";
+import { argvSave, argvLoad } from "./args";
 
 export type FanOut = (c: Conn, parent: Op | null, holder: u32) => Op | null;
 
@@ -20,22 +20,11 @@ export class AtomicOp extends LockingOp {
     super(c, shards, 0);
     this.client = c;
     this.fanOut = fanOut;
-    for (let i = 0; i < argc; i++) {
-      this.argv.reserve(4 + argLen(i));
-      store<u32>(this.argv.ptr + this.argv.len, argLen(i));
-      memory.copy(this.argv.ptr + this.argv.len + 4, argPtr(i), argLen(i));
-      this.argv.len += 4 + argLen(i);
-    }
+    argvSave(this.argv);
   }
 
   run(): void {
-    argsReset();
-    let at: u32 = 0;
-    while (at < this.argv.len) {
-      const len = load<u32>(this.argv.ptr + at);
-      argsPush(this.argv.ptr + at + 4, len);
-      at += 4 + len;
-    }
+    argvLoad(this.argv);
     const child = this.fanOut(this.client, this, this.holder);
     if (child == null) this.done(0, 0);
   }
