@@ -54,10 +54,11 @@ export function parseNext(c: Conn, base: usize, len: u32): i32 {
 /** `*<count>\r\n`. Returns PARSE_COMMAND when the frame continues with its bulks. */
 function parseMultibulkHeader(c: Conn, base: usize, len: u32): i32 {
   const cr = findByte(base, c.pos, len, 0x0d);
-  if (cr < 0 || <u32>cr + 1 >= len) {
+  if (cr < 0) {
     if (len - c.pos > INLINE_MAX) return fail(c, E.ERR_PROTO_BIG_MBULK);
     return PARSE_NEED_MORE;
   }
+  if (<u32>cr + 1 >= len) return PARSE_NEED_MORE;
   const ok = parseI64(base + c.pos + 1, <u32>cr - c.pos - 1);
   if (!ok || parsedI64 > MULTIBULK_MAX) return fail(c, E.ERR_PROTO_MULTIBULK);
   c.pos = <u32>cr + 2;
@@ -73,10 +74,11 @@ function parseBulks(c: Conn, base: usize, len: u32): i32 {
   while (c.multibulkLeft > 0) {
     if (c.bulkLen < 0) {
       const cr = findByte(base, c.pos, len, 0x0d);
-      if (cr < 0 || <u32>cr + 1 >= len) {
+      if (cr < 0) {
         if (len - c.pos > INLINE_MAX) return fail(c, E.ERR_PROTO_BIG_BULK);
         return PARSE_NEED_MORE;
       }
+      if (<u32>cr + 1 >= len) return PARSE_NEED_MORE;
       const first = load<u8>(base + c.pos);
       if (first != 0x24) {
         parseErrorByte = first;
@@ -141,7 +143,12 @@ function parseInline(c: Conn, base: usize, len: u32): i32 {
   return argc == 0 ? PARSE_EMPTY : PARSE_COMMAND;
 }
 
-/** Splits a line into arguments into `inlineArgs`; false on unbalanced quotes. Zero args is fine. */
+/**
+ * Splits a line into arguments into `inlineArgs` the way Redis's sdssplitargs does; false on unbalanced
+ * quotes. Blanks between arguments are any isspace byte; an unquoted word ends only at space, tab, CR
+ * or LF; a quote may open in the middle of a word, and a closing quote must be followed by a blank or
+ * the end. Zero arguments is fine.
+ */
 function splitArgs(p: usize, n: u32): bool {
   argsReset();
   inlineArgs.len = 0;
@@ -153,51 +160,52 @@ function splitArgs(p: usize, n: u32): bool {
     while (i < n && isSpace(load<u8>(p + i))) i++;
     if (i >= n) return true;
     const argStart = w;
-    const q = load<u8>(p + i);
-    if (q == 0x22) {
-      i++;
-      while (true) {
-        if (i >= n) return false;
-        const b = load<u8>(p + i);
+    let inDouble = false;
+    let inSingle = false;
+    let done = false;
+    while (!done) {
+      const atEnd = i >= n;
+      const b: u8 = atEnd ? 0 : load<u8>(p + i);
+      if (inDouble) {
+        if (atEnd) return false;
         if (b == 0x5c && i + 3 < n && load<u8>(p + i + 1) == 0x78
             && hexValue(load<u8>(p + i + 2)) >= 0 && hexValue(load<u8>(p + i + 3)) >= 0) {
           store<u8>(out + w++, <u8>(hexValue(load<u8>(p + i + 2)) * 16 + hexValue(load<u8>(p + i + 3))));
-          i += 4;
+          i += 3;
         } else if (b == 0x5c && i + 1 < n) {
-          const e = load<u8>(p + i + 1);
+          i++;
+          const e = load<u8>(p + i);
           let v = e;
           if (e == 0x6e) v = 0x0a; else if (e == 0x72) v = 0x0d; else if (e == 0x74) v = 0x09;
           else if (e == 0x62) v = 0x08; else if (e == 0x61) v = 0x07;
           store<u8>(out + w++, v);
-          i += 2;
         } else if (b == 0x22) {
-          i++;
-          if (i < n && !isSpace(load<u8>(p + i))) return false;
-          break;
+          if (i + 1 < n && !isSpace(load<u8>(p + i + 1))) return false;
+          done = true;
         } else {
           store<u8>(out + w++, b);
-          i++;
         }
-      }
-    } else if (q == 0x27) {
-      i++;
-      while (true) {
-        if (i >= n) return false;
-        const b = load<u8>(p + i);
+      } else if (inSingle) {
+        if (atEnd) return false;
         if (b == 0x5c && i + 1 < n && load<u8>(p + i + 1) == 0x27) {
-          store<u8>(out + w++, 0x27);
-          i += 2;
-        } else if (b == 0x27) {
           i++;
-          if (i < n && !isSpace(load<u8>(p + i))) return false;
-          break;
+          store<u8>(out + w++, 0x27);
+        } else if (b == 0x27) {
+          if (i + 1 < n && !isSpace(load<u8>(p + i + 1))) return false;
+          done = true;
         } else {
           store<u8>(out + w++, b);
-          i++;
         }
+      } else if (atEnd || b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09) {
+        done = true;
+      } else if (b == 0x22) {
+        inDouble = true;
+      } else if (b == 0x27) {
+        inSingle = true;
+      } else {
+        store<u8>(out + w++, b);
       }
-    } else {
-      while (i < n && !isSpace(load<u8>(p + i))) store<u8>(out + w++, load<u8>(p + i++));
+      if (!atEnd) i++;
     }
     argsPush(out + argStart, w - argStart);
   }

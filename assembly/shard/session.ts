@@ -130,7 +130,8 @@ function replyProtocolError(c: Conn): void {
   if (parseError === ERR_PROTO_EXPECTED_DOLLAR) {
     const text = new ByteBuf();
     text.append(parseError.ptr, parseError.len);
-    text.pushByte(parseErrorByte);
+    // Redis turns CR and LF in an error text into spaces, so the reply stays one line.
+    text.pushByte(parseErrorByte == 0x0d || parseErrorByte == 0x0a ? 0x20 : parseErrorByte);
     text.pushByte(0x27);
     replyError(text.ptr, text.len);
     text.release();
