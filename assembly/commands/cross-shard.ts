@@ -5,7 +5,8 @@
 // DBSIZE, RANDOMKEY and SCAN, which promise no snapshot, fan out without locking. Also the shard-to-shard commands those starters use (`\0take`,
 // `\0put`, `\0randomkey`). Single-shard servers never come here.
 import { Conn } from "../shard/conn";
-import { argc, argPtr, argLen } from "../shard/args";
+import { argc, argPtr, argLen, argvSave, argvLoad } from "../shard/args";
+import { argIs } from "./options";
 import { Command, lookupCommand, crossShard, defineInternal } from "./table";
 import { Op } from "../shard/ops";
 import { GatherOp, MgetOp, SumOp, AllOkOp, ConcatArrayOp, putHeader } from "../shard/gather";
@@ -218,21 +219,55 @@ function internalRandomKey(c: Conn): void {
   out.release();
 }
 
-// ---- SCAN: the cursor says which shard and where in it; each call scans one shard ----
+// ---- SCAN: the cursor says which shard and where in it ----
+// cursor = inner * n + shard. One call scans the cursor's shard and, while it has found fewer keys than
+// COUNT, goes on into the next shards from their start — so a small keyspace comes back whole in one
+// call with cursor 0, as from one Redis.
 
-class ScanOp extends GatherOp {
+class ScanOp extends Op {
   shard: u32 = 0;
-  combine(): void {
-    const p = this.parts[this.shard]!;
-    if (load<u8>(p.ptr) == 0x2d) { this.finish(p.ptr, p.len); return; }
-    const cursorAt = headerEnd(p.ptr, 0);
-    const cursorLen = <u32>headerValue(p.ptr, cursorAt);
-    const digits = headerEnd(p.ptr, cursorAt);
-    parseI64(p.ptr + digits, cursorLen);
+  count: i64 = 10;
+  readonly argv: ByteBuf = new ByteBuf();
+  readonly keys: ByteBuf = new ByteBuf();
+  found: i64 = 0;
+
+  /** Asks shard `shard` for `SCAN inner <the client's options>`. */
+  ask(shard: u32, inner: u64): void {
+    this.shard = shard;
+    argvLoad(this.argv);
+    const text = new ByteBuf();
+    text.reserve(24);
+    text.len = formatU64(text.ptr, inner);
+    reqBegin(shard);
+    reqArg(argPtr(0), argLen(0));
+    reqArg(text.ptr, text.len);
+    for (let i = 2; i < argc; i++) reqArg(argPtr(i), argLen(i));
+    this.send(shard);
+    text.release();
+  }
+
+  onReply(part: u32, ptr: usize, len: u32): void {
+    if (load<u8>(ptr) == 0x2d) { this.end(); this.finish(ptr, len); return; }
+    const cursorAt = headerEnd(ptr, 0);
+    const cursorLen = <u32>headerValue(ptr, cursorAt);
+    const digits = headerEnd(ptr, cursorAt);
+    parseI64(ptr + digits, cursorLen);
     const inner = <u64>parsedI64;
+    const arrayAt = digits + cursorLen + 2;
+    this.found += headerValue(ptr, arrayAt);
+    const body = headerEnd(ptr, arrayAt);
+    this.keys.append(ptr + body, len - body);
+    if (inner == 0 && this.shard + 1 < shardCount && this.found < this.count) {
+      this.ask(this.shard + 1, 0);
+      return;
+    }
     let next: u64 = 0;
     if (inner != 0) next = inner * <u64>shardCount + this.shard;
     else if (this.shard + 1 < shardCount) next = <u64>(this.shard + 1);
+    this.reply(next);
+  }
+
+  private reply(next: u64): void {
     const text = new ByteBuf();
     text.reserve(24);
     text.len = formatU64(text.ptr, next);
@@ -241,10 +276,16 @@ class ScanOp extends GatherOp {
     putHeader(out, 0x24, text.len);
     out.append(text.ptr, text.len);
     out.append(CRLF.ptr, 2);
+    putHeader(out, 0x2a, this.found);
+    out.append(this.keys.ptr, this.keys.len);
     text.release();
-    const rest = digits + cursorLen + 2;
-    out.append(p.ptr + rest, p.len - rest);
+    this.end();
     this.finishWith(out);
+  }
+
+  private end(): void {
+    this.argv.release();
+    this.keys.release();
   }
 }
 
@@ -256,23 +297,22 @@ function formatU64(buf: usize, v: u64): u32 {
   return n + 1;
 }
 
+/** SCAN's COUNT option, or 10; a bad COUNT is left for the shard to refuse with Redis's error. */
+function scanCountOption(): i64 {
+  let count: i64 = 10;
+  for (let i = 2; i + 1 < argc; i += 2) {
+    if (argIs(i, COUNT) && parseI64(argPtr(i + 1), argLen(i + 1))) count = parsedI64;
+  }
+  return count;
+}
+
 function startScan(c: Conn, parent: Op | null, holder: u32): Op | null {
   if (!parseCursor(1)) { replyErrorLit(ERR_INVALID_CURSOR); return null; }
-  const shard = <u32>(scanCursor % <u64>shardCount);
-  const inner = scanCursor / <u64>shardCount;
   const op = new ScanOp(c);
   withParent(op, parent, holder);
-  op.shard = shard;
-  const text = new ByteBuf();
-  text.reserve(24);
-  text.len = formatU64(text.ptr, inner);
-  reqBegin(shard);
-  reqArg(argPtr(0), argLen(0));
-  reqArg(text.ptr, text.len);
-  for (let i = 2; i < argc; i++) reqArg(argPtr(i), argLen(i));
-  op.expect(shard);
-  op.send(shard);
-  text.release();
+  op.count = scanCountOption();
+  argvSave(op.argv);
+  op.ask(<u32>(scanCursor % <u64>shardCount), scanCursor / <u64>shardCount);
   return op;
 }
 
@@ -336,3 +376,4 @@ const NULL_BULK = new Lit("$-1\r\n");
 const NULL3 = new Lit("_\r\n");
 const OK = new Lit("+OK\r\n");
 const CRLF = new Lit("\r\n");
+const COUNT = new Lit("count");

@@ -14,7 +14,8 @@
  * Environment:
  *   KEVY_DIFF_TARGET=redis   the subject is a second redis-server: validates the corpus and this harness
  *                            (must always pass). Default `kevy`: `node bin/kevy-ts.js --port P --shards 1`.
- *   KEVY_DIFF_SHARDS=N       shards for the kevy-ts subject (default 1).
+ *   KEVY_DIFF_SHARDS=N,M     shard counts for the kevy-ts subject, each a full run (default 1,4: one
+ *                            shard, and keys spread over four shards so every routing path is taken).
  *   KEVY_DIFF_FILTER=text    only scripts whose file name contains `text`.
  *   KEVY_DIFF_VERBOSE=1      print every step with the oracle's reply (for reviewing the corpus).
  *   KEVY_DIFF_PENDING=1      also run pending/*.redis (lines waiting for data types kevy-ts lacks). Always
@@ -49,7 +50,7 @@ const ORACLE_ARGS = ['--databases', '1'];
 const target = process.env.KEVY_DIFF_TARGET ?? 'kevy';
 const filter = process.env.KEVY_DIFF_FILTER ?? '';
 const verbose = process.env.KEVY_DIFF_VERBOSE === '1';
-const shards = Number(process.env.KEVY_DIFF_SHARDS ?? '1');
+const shardCounts = (process.env.KEVY_DIFF_SHARDS ?? '1,4').split(',').map(Number);
 const withPending = target === 'redis' || process.env.KEVY_DIFF_PENDING === '1';
 
 interface Script {
@@ -194,7 +195,7 @@ async function runScript(script: Script, proto: Protocol, oracle: ServerHandle, 
   }
 }
 
-async function startSubject(): Promise<ServerHandle> {
+async function startSubject(shards: number): Promise<ServerHandle> {
   if (target === 'redis') return startRedisServer(ORACLE_ARGS);
   if (target === 'kevy') return startKevyServer(shards);
   throw new Error(`KEVY_DIFF_TARGET must be "kevy" or "redis", not ${JSON.stringify(target)}`);
@@ -213,14 +214,15 @@ test('the pending scripts parse', () => {
     (withPending ? ' (run below)' : ' (not run: KEVY_DIFF_PENDING=1 runs them)'));
 });
 
-test(`every corpus script replies like redis-server, byte for byte (subject: ${target})`, async () => {
+for (const shards of target === 'kevy' ? shardCounts : [1]) {
+test(`every corpus script replies like redis-server, byte for byte (subject: ${target}, ${shards} shard(s))`, async () => {
   const corpus = [...loadCorpus(), ...(withPending ? loadPending() : [])].filter((s) => s.name.includes(filter));
   assert.ok(corpus.length > 0, `no corpus script matches KEVY_DIFF_FILTER=${JSON.stringify(filter)}`);
   const oracle = await startRedisServer(ORACLE_ARGS);
   let subject: ServerHandle | null = null;
   const mismatches: Mismatch[] = [];
   try {
-    subject = await startSubject();
+    subject = await startSubject(shards);
     const oracleName = 'redis'.padEnd(6);
     const subjectName = (target === 'redis' ? 'redis2' : 'kevy').padEnd(6);
     console.log(`  oracle: ${oracle.name}; subject: ${subject.name}`);
@@ -236,7 +238,9 @@ test(`every corpus script replies like redis-server, byte for byte (subject: ${t
   }
   const requests = corpus.reduce((n, s) => n + countRequests(s.steps), 0);
   assert.is(mismatches.length, 0,
-    `${mismatches.length} mismatch(es) over ${corpus.length} scripts (${requests} requests, RESP2 and RESP3); see above`);
+    `${mismatches.length} mismatch(es) over ${corpus.length} scripts (${requests} requests, RESP2 and RESP3, ` +
+    `${shards} shard(s)); see above`);
 });
+}
 
 test.run();
