@@ -32,14 +32,15 @@
  *      This is the only point where data becomes visible (the store is the release; the consumer's
  *      Atomics.load of the tail is the acquire). Then the consumer's doorbell is rung (see below).
  *   3. read    — the consumer loads the tail once, visits every record up to it (views valid only inside
- *      the visitor), and releases them all with one Atomics.store of the head at the end.
+ *      the visitor), and releases them all with one Atomics.store of the head at the end. readRuns is
+ *      the same with the records handed over as contiguous runs in ring format, one view per run.
  *   A reserve that returns null after writing a padding marker has still advanced the local tail, so
  *   the producer must commit() after a failed reserve too (tryWrite and the Backlog always do).
  *
  * Backlog (one per sending thread, for all its rings): `send` stages a record straight into the ring when
  * nothing is queued for that ring and it fits, otherwise appends a copy to that ring's queue; `flush`
- * moves queued records into their rings in order while they fit and publishes every ring with one commit
- * each. Never blocks, never drops, keeps per-ring order.
+ * moves queued records into their rings in order while they fit and publishes every ring it has touched,
+ * one commit each. Never blocks, never drops, keeps per-ring order.
  *
  * Doorbell — one Int32 word per consumer, AWAKE (0) or SLEEPING (1). The lost-wakeup argument:
  *   consumer sleep():  C1 store word := SLEEPING;  C2 re-check every inbound ring (load each tail);
@@ -51,11 +52,12 @@
  *   C1 < C2 < P1 < P2, so the producer sees SLEEPING at P2 and flips the word before notifying; the
  *   consumer's wait either starts after the flip (waitAsync finds the word ≠ SLEEPING and returns at once)
  *   or is already queued (notify wakes it) — waitAsync checks the word and queues atomically, like a futex.
- *   With several producers, only the one whose compareExchange wins notifies; a producer that sees AWAKE
- *   published before that load, and the word next becomes SLEEPING only at the consumer's next C1, which
- *   precedes that consumer's next C2 — so its record is found there. A busy consumer's word stays AWAKE,
- *   and a producer then pays one plain Atomics.load: no syscall, no cache-line write.
- *   Only the consumer calls sleep() on its word, one sleep at a time.
+ *   With several producers ringing one word, only the one whose compareExchange wins notifies. A producer
+ *   Q that loads AWAKE at P2 needs no notify: its P1 precedes that load, which precedes the next write
+ *   of SLEEPING (the consumer's next C1), which precedes the consumer's next C2 — so the consumer finds
+ *   Q's record there before it can wait again. A busy consumer's word stays AWAKE, and a producer then
+ *   pays one plain Atomics.load: no syscall, no cache-line write. Only the consumer calls sleep() on its
+ *   word, one sleep at a time.
  *
  * Contract: one producer and one consumer per ring (each holds its own Ring object, in its own thread, or
  * the same object in one thread); rings are initialised once (initRing) before anyone attaches.
@@ -148,6 +150,13 @@ export interface Ring {
    * throws, the records visited so far (including that one) are released and the error propagates.
    */
   read(visitor: (bytes: Uint8Array) => void, max?: number): number;
+  /**
+   * Batch form of read, for copying many small records at once (into a Wasm instance, say): visits the
+   * available records as at most a few contiguous runs of whole records in their ring format —
+   * `[len u32][payload][pad to 4]…`, never a padding marker — then releases them with one store.
+   * Returns how many records the runs held. Same lifetime and throw rules as read.
+   */
+  readRuns(visitor: (run: Uint8Array) => void): number;
   /** Consumer side: nothing published is waiting to be read. */
   isEmpty(): boolean;
   /** Bytes published and not yet released (padding included); a snapshot, for tests and metrics. */
@@ -191,7 +200,7 @@ export function createRing(sab: SharedArrayBuffer, byteOffset: number, options: 
   }
 
   function reserveAt(len: number): number {
-    if (!(Number.isInteger(len) && len >= 0 && len <= maxPayload)) {
+    if (!(len >= 0 && len <= maxPayload && (len | 0) === len)) {
       throw new RangeError(`record of ${len} bytes: a ring of ${capacity} carries 0..${maxPayload}`);
     }
     const need = recordBytes(len);
@@ -261,6 +270,42 @@ export function createRing(sab: SharedArrayBuffer, byteOffset: number, options: 
     return n;
   }
 
+  function readRuns(visitor: (run: Uint8Array) => void): number {
+    const end = Atomics.load(header, TAIL);
+    let h = head;
+    let n = 0;
+    try {
+      while (h !== end) {
+        const start = h & mask;
+        if (words[start >> 2] === PAD) {
+          h = (h + (capacity - start)) | 0;
+          continue;
+        }
+        // Extend the run record by record until the tail, a padding marker or the end of the data area.
+        let p = h;
+        do {
+          const pos = p & mask;
+          const len = words[pos >> 2];
+          if (len === PAD) break;
+          if (len < 0 || len > capacity - pos - RECORD_LEN_BYTES) {
+            throw new Error(`ring corrupt: record length ${len >>> 0} at position ${pos}`);
+          }
+          p = (p + RECORD_LEN_BYTES + ((len + 3) & ~3)) | 0;
+          n++;
+        } while (p !== end && (p & mask) !== 0);
+        const bytes = (p - h) | 0;
+        h = p; // released even if the visitor throws, like read
+        visitor(data.subarray(start, start + bytes));
+      }
+    } finally {
+      if (h !== head) {
+        head = h;
+        Atomics.store(header, HEAD, h);
+      }
+    }
+    return n;
+  }
+
   return {
     capacity,
     maxPayload,
@@ -274,6 +319,7 @@ export function createRing(sab: SharedArrayBuffer, byteOffset: number, options: 
     commit,
     staged: () => tail !== published,
     read,
+    readRuns,
     isEmpty: () => Atomics.load(header, TAIL) === head,
     usedBytes: () => (Atomics.load(header, TAIL) - Atomics.load(header, HEAD)) | 0,
   };
@@ -327,6 +373,9 @@ export function createBacklog(): Backlog {
   function send(ring: Ring, payload: Uint8Array, offset = 0, len = payload.length - offset): boolean {
     if (!(Number.isInteger(offset) && offset >= 0 && offset + len <= payload.length)) {
       throw new RangeError(`send: [${offset}, ${offset + len}) is outside a ${payload.length}-byte payload`);
+    }
+    if (len > ring.maxPayload) { // checked here, not at flush time, where it would wedge the queue
+      throw new RangeError(`record of ${len} bytes: a ring of ${ring.capacity} carries 0..${ring.maxPayload}`);
     }
     const q = queueOf(ring);
     if (q.first === q.items.length) {

@@ -36,7 +36,7 @@ Options:
   --shards N     number of shards, one per core (default: the CPU count)
 
 Examples:
-  kevy-ts --port 6380 --shards 1
+  kevy-ts --port 6380 --shards 2
   kevy-ts --bind 0.0.0.0 --port 7000 --shards 1
 `;
 
@@ -113,12 +113,6 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   const { port, bind, shards } = request.options;
   log('#', `kevy-ts is starting: version=${version()}, node=${process.version}, pid=${process.pid}`);
-  if (shards !== 1) {
-    log('#', `--shards ${shards}: this version runs exactly 1 shard until the multi-shard runtime lands; `
-      + 'start it with --shards 1');
-    process.exit(1);
-  }
-
   let server: RunningServer;
   try {
     server = await startServer({

@@ -1,44 +1,51 @@
 /**
- * server — the Node TCP front end: sockets in, engine calls, replies out.
+ * server — the Node TCP front end: `startServer({ port, bind, shards })`.
  *
- * Owns: the listening socket, the table of live connections (id → socket), the engine's outbox sink
- * (DATA → socket.write, CLOSE → end then destroy), the 100 ms tick, and backpressure.
+ * Owns: the listening socket, choosing the host design, and the server's lifecycle (start, fatal
+ * errors, shutdown). Node 20 worker threads cannot share a listening port, so the main thread accepts
+ * every socket; what happens next depends on the design (each in its own file):
+ *   - `single`     (shards = 1): one engine on the main thread, sockets feed it directly (single-host.ts);
+ *   - `io-thread`  (design a): the main thread only does socket I/O; every shard runs in a worker; each
+ *                  connection is assigned an origin shard round-robin and its bytes and replies travel
+ *                  through the rings between the I/O endpoint and that shard (io-thread-host.ts);
+ *   - `main-shard` (design b): the main thread runs shard 0 and every socket, workers run shards 1..N-1;
+ *                  every connection originates on shard 0 (main-shard-host.ts);
+ *   - `main-shard-spread` (design b, spread): as main-shard, but connections are spread round-robin
+ *                  over all shards; those of shards 1..N-1 travel through I/O-endpoint rings.
+ * The default for shards > 1 is the design that measured best (bench/RESULTS.md, "host designs");
+ * `options.design` or $KEVY_HOST_DESIGN picks another one, for benchmarks.
  *
- * Per connection, the lifecycle is:
- *   1. accept: the next id (1, 2, …), `setNoDelay`, `engine.open(id, addr, laddr)`.
- *   2. read: every 'data' chunk goes to the engine as it is, in one `feed` call (the engine keeps partial
- *      frames); the replies it leaves come back through the sink as one owned Buffer per run and are
- *      written at once.
- *   3. backpressure: when `socket.write` answers false, reading from that socket pauses until 'drain',
- *      so a client that pipelines without reading cannot grow our memory without bound.
- *   4. end: a CLOSE record (QUIT, protocol error, CLIENT KILL) ends the socket after what was written
- *      before it and then destroys it; the engine has already forgotten the connection, so nothing it
- *      still sends is fed. A peer that goes away ('end', 'close', ECONNRESET) → `engine.close(id)`, once.
- * Socket errors never escape: the 'close' that follows is the one place a connection is dropped.
- * An engine failure (abort or trap: an engine bug) is fatal to this server; it is logged and, unless the
- * caller takes it via `onFatal`, the server closes.
- *
- * Shards: this version runs exactly one engine on the main thread. The multi-shard runtime (one worker
- * per shard, rings between them, see DESIGN.md) replaces `startSingleShard` behind the same
- * `startServer` signature.
+ * Sockets accepted before the engines are up wait and are handed over once they are. An engine failure
+ * (an engine bug) or a worker crash is fatal: it is logged and, unless the caller takes it via
+ * `onFatal`, the server closes.
  */
 
 import net from 'node:net';
 import os from 'node:os';
-import { randomInt } from 'node:crypto';
-import { EngineFailure, instantiateEngine, loadModule, type Engine, type OutboxSink } from '../core/engine.js';
+import { EngineFailure, loadModule } from '../core/engine.js';
+import { WorkerFailure } from '../core/mesh.js';
+import type { LoopOptions } from '../core/loop.js';
+import { stderrLog, type Logger } from './log.js';
+import { startSingleHost } from './single-host.js';
+import { startIoThreadHost } from './io-thread-host.js';
+import { startMainShardHost } from './main-shard-host.js';
 
-/** Redis's log levels: '.' debug, '-' verbose, '*' notice, '#' warning. */
-export type LogLevel = '.' | '-' | '*' | '#';
-export type Logger = (level: LogLevel, message: string) => void;
+export type { LogLevel, Logger } from './log.js';
+
+export type HostDesign = 'io-thread' | 'main-shard' | 'main-shard-spread';
+export const HOST_DESIGNS: readonly HostDesign[] = ['io-thread', 'main-shard', 'main-shard-spread'];
+/** The winner of bench/host-designs.ts on the reference machine (see bench/RESULTS.md). */
+export const DEFAULT_HOST_DESIGN: HostDesign = 'io-thread';
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one (see `RunningServer.port`). */
   port: number;
   /** Address to listen on; default 127.0.0.1. */
   bind?: string;
-  /** Number of shards; only 1 until the multi-shard runtime lands. */
+  /** Number of shards; default the CPU count. */
   shards?: number;
+  /** How shards > 1 are laid over threads; default DEFAULT_HOST_DESIGN or $KEVY_HOST_DESIGN. */
+  design?: HostDesign;
   log?: Logger;
   /** Called on an engine failure instead of closing the server. */
   onFatal?: (err: Error) => void;
@@ -47,37 +54,40 @@ export interface ServerOptions {
 export interface RunningServer {
   /** The port actually listened on. */
   readonly port: number;
-  /** Stop accepting, drop every connection, stop the tick. Resolves once the listener is closed. */
+  /** Stop accepting, drop every connection, stop the shards. Resolves once the listener is closed. */
   close(): Promise<void>;
 }
 
-/** Invariant: `live` is true exactly while the engine knows this connection. */
-interface Conn {
-  readonly socket: net.Socket;
-  live: boolean;
-  /** Reading is paused until the socket drains. */
-  paused: boolean;
+/** What every host design gets from the server. */
+export interface HostContext {
+  module: WebAssembly.Module;
+  shards: number;
+  log: Logger;
+  /** Facts for INFO server, per shard. */
+  serverInfo(shard: number): Record<string, string | number>;
+  /** A fresh PRNG seed. */
+  seed(): number;
+  /** Something fatal happened (engine failure, worker crash, host bug). */
+  fatal(err: unknown): void;
+  /** Loop tuning for shard workers and for the main thread's loop. */
+  workerLoop: LoopOptions;
+  mainLoop: LoopOptions;
 }
 
-const TICK_MS = 100;
+/** A running host design: takes accepted sockets. */
+export interface Host {
+  accept(socket: net.Socket): void;
+  /** Drops every connection and stops the engines. */
+  stop(): Promise<void>;
+}
 
-const stderrLog: Logger = (level, message) => {
-  if (level === '#') process.stderr.write(`# ${message}\n`);
-};
-
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const shards = options.shards ?? 1;
-  if (!Number.isInteger(shards) || shards < 1) throw new Error(`kevy-ts: invalid shard count ${shards}`);
-  if (shards !== 1) {
-    throw new Error(`kevy-ts: ${shards} shards requested, but this version runs exactly 1 (use --shards 1)`);
+function chooseDesign(options: ServerOptions): HostDesign {
+  const wanted = options.design ?? process.env.KEVY_HOST_DESIGN;
+  if (wanted === undefined || wanted === '') return DEFAULT_HOST_DESIGN;
+  if (!(HOST_DESIGNS as readonly string[]).includes(wanted)) {
+    throw new Error(`kevy-ts: unknown host design '${wanted}' (one of ${HOST_DESIGNS.join(', ')})`);
   }
-  return startSingleShard(options);
-}
-
-/** `ip:port` the way Redis prints a peer (IPv6 in brackets). */
-function formatAddr(ip: string | undefined, port: number | undefined): string {
-  const host = ip ?? '?';
-  return host.includes(':') ? `[${host}]:${port ?? 0}` : `${host}:${port ?? 0}`;
+  return wanted as HostDesign;
 }
 
 /** Facts for INFO server. */
@@ -94,126 +104,89 @@ function serverInfo(port: number, shards: number): Record<string, string | numbe
   };
 }
 
-async function startSingleShard(options: ServerOptions): Promise<RunningServer> {
+/** $KEVY_SPIN_US_{WORKER,MAIN} and $KEVY_SLICE_MS_WORKER: loop tuning, for benchmarks. */
+function loopTuning(who: 'WORKER' | 'MAIN'): LoopOptions {
+  const options: LoopOptions = {};
+  const spin = process.env[`KEVY_SPIN_US_${who}`];
+  const slice = process.env[`KEVY_SLICE_MS_${who}`];
+  if (spin !== undefined && spin !== '') options.spinUs = Number(spin);
+  if (slice !== undefined && slice !== '') options.sliceMs = Number(slice);
+  return options;
+}
+
+function listen(server: net.Server, port: number, bind: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, bind, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const shards = options.shards ?? os.availableParallelism();
+  if (!Number.isInteger(shards) || shards < 1 || shards > 1024) {
+    throw new Error(`kevy-ts: invalid shard count ${shards}`);
+  }
+  const design = chooseDesign(options);
   const log = options.log ?? stderrLog;
   const module = await loadModule();
-  const conns = new Map<number, Conn>();
-  let nextId = 1;
-  let engine: Engine | undefined;
-  let dead = false; // the engine failed: make no more calls into it
-  let tickTimer: NodeJS.Timeout | undefined;
-
-  const sink: OutboxSink = {
-    data(id, payload) {
-      const conn = conns.get(id);
-      if (!conn || conn.socket.destroyed || conn.socket.writableEnded) return;
-      if (!conn.socket.write(payload) && !conn.paused) {
-        conn.paused = true;
-        conn.socket.pause();
-        conn.socket.once('drain', () => {
-          conn.paused = false;
-          if (!conn.socket.destroyed) conn.socket.resume();
-        });
-      }
-    },
-    close(id) {
-      const conn = conns.get(id);
-      if (!conn) return;
-      conn.live = false;
-      const socket = conn.socket;
-      if (socket.destroyed) return;
-      socket.end(() => socket.destroy());
-    },
-  };
-
   const server = net.createServer();
-
-  /** Run an engine call; a failure is fatal to the server. */
-  function guarded(fn: (e: Engine) => void): void {
-    if (dead || !engine) return;
-    try {
-      fn(engine);
-    } catch (err) {
-      fatal(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
-  function fatal(err: Error): void {
-    if (dead) return;
-    dead = true;
-    const kind = err instanceof EngineFailure ? 'engine failure (this is a bug)' : 'host failure';
-    log('#', `${kind}: ${err.stack ?? err.message}`);
-    if (options.onFatal) options.onFatal(err);
-    else void shutdown();
-  }
-
-  /** The peer went away (or we are closing): tell the engine once. */
-  function forget(id: number, conn: Conn): void {
-    if (!conn.live) return;
-    conn.live = false;
-    guarded((e) => e.close(id));
-  }
+  let host: Host | undefined;
+  let dead = false;
+  const early: net.Socket[] = [];
 
   server.on('connection', (socket) => {
-    const id = nextId++;
-    const conn: Conn = { socket, live: true, paused: false };
-    conns.set(id, conn);
-    socket.setNoDelay(true);
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') log('-', `connection ${id}: ${err.message}`);
-    });
-    socket.on('end', () => forget(id, conn));
-    socket.on('close', () => {
-      forget(id, conn);
-      conns.delete(id);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (conn.live) guarded((e) => e.feed(id, chunk));
-    });
-    guarded((e) => e.open(id, formatAddr(socket.remoteAddress, socket.remotePort),
-      formatAddr(socket.localAddress, socket.localPort)));
     if (dead) socket.destroy();
+    else if (host) host.accept(socket);
+    else early.push(socket);
   });
 
   let closing: Promise<void> | undefined;
   function shutdown(): Promise<void> {
-    closing ??= new Promise<void>((resolve) => {
-      if (tickTimer) clearInterval(tickTimer);
-      server.close(() => resolve());
-      for (const conn of conns.values()) {
-        conn.live = false; // the engine goes away with the server
-        conn.socket.destroy();
-      }
-      conns.clear();
-    });
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of early.splice(0)) socket.destroy();
+      await host?.stop();
+      await closed;
+    })();
     return closing;
   }
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.bind ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      const address = server.address();
-      const actual = typeof address === 'object' && address ? address.port : options.port;
-      // Synchronous, inside 'listening': no connection is accepted before the engine exists.
-      try {
-        engine = instantiateEngine(module, {
-          shardIndex: 0,
-          shardCount: 1,
-          seed: randomInt(0x1_0000_0000),
-          serverInfo: serverInfo(actual, 1),
-        }, sink);
-      } catch (err) {
-        server.close();
-        reject(err);
-        return;
-      }
-      resolve(actual);
-    });
-  });
+  function fatal(reason: unknown): void {
+    if (dead) return;
+    dead = true;
+    const err = reason instanceof Error ? reason : new Error(String(reason));
+    const engineBug = err instanceof EngineFailure || (err instanceof WorkerFailure && err.engine);
+    log('#', `${engineBug ? 'engine failure (this is a bug)' : 'host failure'}: ${err.stack ?? err.message}`);
+    if (options.onFatal) options.onFatal(err);
+    else void shutdown();
+  }
+
+  const port = await listen(server, options.port, options.bind ?? '127.0.0.1');
+  const ctx: HostContext = {
+    module,
+    shards,
+    log,
+    serverInfo: () => serverInfo(port, shards),
+    seed: () => (Math.random() * 0x1_0000_0000) >>> 0,
+    fatal,
+    workerLoop: loopTuning('WORKER'),
+    mainLoop: loopTuning('MAIN'),
+  };
+  try {
+    if (shards === 1) host = startSingleHost(ctx);
+    else if (design === 'io-thread') host = await startIoThreadHost(ctx);
+    else host = await startMainShardHost(ctx, design === 'main-shard-spread');
+  } catch (err) {
+    dead = true;
+    await shutdown();
+    throw err;
+  }
   server.on('error', (err) => log('#', `server error: ${err.message}`));
-  tickTimer = setInterval(() => guarded((e) => e.tick()), TICK_MS);
-  tickTimer.unref();
+  for (const socket of early.splice(0)) host.accept(socket);
 
   return { port, close: shutdown };
 }

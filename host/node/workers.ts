@@ -1,0 +1,42 @@
+/**
+ * workers — how the Node hosts start a shard worker: a `worker_threads` Worker running shard-thread.js
+ * with its ShardInit as `workerData` (the SharedArrayBuffer is shared, the WebAssembly.Module is posted
+ * compiled, not recompiled). Fits mesh.ts's SpawnShardWorker; an unexpected exit or an uncaught
+ * error in the worker is reported through `onError`. `unref` lets the process exit while it runs.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ShardInit, WorkerEvent, WorkerHandle } from '../core/mesh.js';
+
+const ENTRY = new URL('./shard-thread.js', import.meta.url);
+/** The parent's flags, less those that only make sense for a string entry (`node --input-type=module -e`). */
+const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+
+export interface NodeSpawnOptions {
+  /** Do not keep the process alive for this worker (the embedded API). */
+  unref?: boolean;
+}
+
+/** Implements SpawnShardWorker (plus Node's own options). */
+export function spawnNodeShardWorker(
+  init: ShardInit,
+  onEvent: (event: WorkerEvent) => void,
+  onError: (err: Error) => void,
+  options: NodeSpawnOptions = {},
+): WorkerHandle {
+  const worker = new Worker(ENTRY, { workerData: init, execArgv: WORKER_EXEC_ARGV });
+  let terminating = false;
+  worker.on('message', (event: WorkerEvent) => onEvent(event));
+  worker.on('error', (err) => {
+    if (!terminating) onError(err);
+  });
+  worker.on('exit', (code) => {
+    if (!terminating) onError(new Error(`shard ${init.shard}: worker thread exited (code ${code})`));
+  });
+  if (options.unref) worker.unref(); // after the listeners: adding one refs the worker's port again
+  return {
+    async terminate() {
+      terminating = true;
+      await worker.terminate();
+    },
+  };
+}
