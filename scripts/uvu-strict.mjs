@@ -45,5 +45,8 @@ child.on('close', (code, signal) => {
     console.error(`uvu-strict: ${passed[1]} of ${total[1]} tests passed yet uvu exited 0 — a suite's before ` +
       'hook (or after.each hook) threw and uvu swallowed the error; see the suite that reports (0 / N) above');
     process.exitCode = 1;
+  } else {
+    // The plain closing line CI reads: N passed, N failed.
+    console.log(`${passed[1]} passed, 0 failed`);
   }
 });
