@@ -26,6 +26,7 @@ export function encodingName(type: u8, encoding: u8): Lit {
     if (encoding == ENC_EMBSTR) return EMBSTR;
     if (encoding == ENC_RAW) return RAW;
   }
+  if (type == TYPE_LIST) return QUICKLIST;
   return UNKNOWN;
 }
 
@@ -39,3 +40,5 @@ const UNKNOWN = new Lit("unknown");
 const INT = new Lit("int");
 const EMBSTR = new Lit("embstr");
 const RAW = new Lit("raw");
+/** Redis 7.0 encodes every list as a quicklist, however small (listpack lists came in 7.2). */
+const QUICKLIST = new Lit("quicklist");

@@ -1,6 +1,7 @@
 // Fills the command table: every command family registers its commands here, once, at init.
 import { registerConnectionCommands } from "./connection";
 import { registerStringCommands } from "./strings";
+import { registerListCommands } from "./lists";
 import { registerKeyCommands } from "./keys";
 import { registerServerCommands } from "./server";
 import { registerMultiCommands } from "./multi";
@@ -11,6 +12,7 @@ import { registerMeshViews } from "./mesh-views";
 export function registerAllCommands(): void {
   registerConnectionCommands();
   registerStringCommands();
+  registerListCommands();
   registerKeyCommands();
   registerServerCommands();
   registerMultiCommands();

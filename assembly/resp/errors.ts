@@ -44,3 +44,11 @@ export const ERR_NO_KEY_ARGUMENTS = new Lit("ERR The command has no key argument
 export const ERR_GETKEYS_ARITY = new Lit("ERR Invalid number of arguments specified for command");
 export const ERR_GETKEYS_INVALID = new Lit("ERR Invalid arguments specified for command");
 export const ERR_CLUSTER_DISABLED = new Lit("ERR This instance has cluster support disabled");
+// List commands (commands/lists*.ts).
+export const ERR_INDEX_RANGE = new Lit("ERR index out of range");
+export const ERR_MUST_BE_POSITIVE = new Lit("ERR value is out of range, must be positive");
+export const ERR_LPOS_RANK_ZERO = new Lit("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
+export const ERR_LPOS_COUNT_NEGATIVE = new Lit("ERR COUNT can't be negative");
+export const ERR_LPOS_MAXLEN_NEGATIVE = new Lit("ERR MAXLEN can't be negative");
+export const ERR_NUMKEYS_POSITIVE = new Lit("ERR numkeys should be greater than 0");
+export const ERR_COUNT_POSITIVE = new Lit("ERR count should be greater than 0");

@@ -9,9 +9,10 @@ import { nowMs } from "../shard/clock";
 import {
   entryAlloc, entryFree, entryKey, entryKeyLen, entryHash, entryExpireAt, entrySetExpireAt, entryType,
   entryValue, entryVolIdx, entrySetVolIdx, entrySetAccess, NO_EXPIRY, TYPE_STRING,
-  entryAccess, entryEncoding, entrySetType, entrySetValue,
+  entryAccess, entryEncoding, entrySetType, entrySetValue, TYPE_LIST,
 } from "./entry";
 import { strFree } from "./strval";
+import { listFree } from "./list";
 import { keyModified, allKeysModified } from "../shard/watch";
 
 const HASH_SEED: u32 = 0x5bd1e995;
@@ -123,7 +124,10 @@ export function freeValue(e: usize): void {
   const v = entryValue(e);
   if (v == 0) return;
   entryModified(e);
-  if (entryType(e) == TYPE_STRING) strFree(v);
+  const type = entryType(e);
+  if (type == TYPE_STRING) strFree(v);
+  else if (type == TYPE_LIST) listFree(v);
+  entrySetValue(e, 0);
 }
 
 /** Removes an entry from the keyspace and frees it. */

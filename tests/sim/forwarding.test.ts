@@ -1,7 +1,7 @@
 /**
  * Simulation: forwarding, fan-out and reply order. Clients on random origin shards pipeline random
- * single-key, multi-key and cross-shard commands (and MULTI/EXEC blocks) over keys of their own that
- * hash all over the cluster; messages between shards are delivered in random order (FIFO per pair),
+ * single-key, multi-key and cross-shard commands (strings, and lists: LPUSH, RPOP, LMOVE across shards)
+ * and MULTI/EXEC blocks over keys of their own that hash all over the cluster; messages between shards are delivered in random order (FIFO per pair),
  * client bytes arrive in random pieces, some clients disconnect. Every reply of every live client must be
  * exactly the reference model's, in order — whatever the interleaving.
  */
@@ -21,7 +21,8 @@ function randomCommand(pick: (n: number) => number, keys: string[]): string[] {
     while (out.length < n) { const x = k(); if (!out.includes(x)) out.push(x); }
     return out;
   };
-  switch (pick(12)) {
+  const end = (): string => (pick(2) === 0 ? 'LEFT' : 'RIGHT');
+  switch (pick(16)) {
     case 0: return ['SET', k(), String(pick(100))];
     case 1: return ['GET', k()];
     case 2: return ['INCR', k()];
@@ -33,6 +34,10 @@ function randomCommand(pick: (n: number) => number, keys: string[]): string[] {
     case 8: return ['MSETNX', ...distinct(1 + pick(3)).flatMap((x) => [x, String(pick(100))])];
     case 9: return ['RENAME', ...distinct(2)];
     case 10: return ['RENAMENX', ...distinct(2)];
+    case 11: return [pick(2) === 0 ? 'LPUSH' : 'RPUSH', k(), String(pick(100)), String(pick(100))];
+    case 12: return [pick(2) === 0 ? 'LPOP' : 'RPOP', k()];
+    case 13: return ['LMOVE', k(), k(), end(), end()];
+    case 14: return ['LRANGE', k(), '0', '-1'];
     default: return ['PING'];
   }
 }
