@@ -103,6 +103,8 @@ export function createMessageReader(ring: Ring, from: number): MessageReader {
     }
   }
 
+  /** Bytes the engine reserved for this drain's batch. */
+  let fillMax = 0;
   function fill(heap: Uint8Array, at: number): number {
     dst = heap;
     w = at;
@@ -111,7 +113,6 @@ export function createMessageReader(ring: Ring, from: number): MessageReader {
     dst = NO_BYTES;
     return w - at;
   }
-  let fillMax = 0;
 
   return {
     drainInto(engine) {

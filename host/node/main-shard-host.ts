@@ -43,8 +43,12 @@ export async function startMainShardHost(ctx: HostContext, spread = false): Prom
       return s;
     },
     onOpen(conn, addr, laddr) {
-      if (conn.shard === 0) call((rt) => rt.engine.open(conn.id, addr, laddr));
-      else io!.open(conn.id, conn.shard, addr, laddr), scheduleFlush();
+      if (conn.shard === 0) {
+        call((rt) => rt.engine.open(conn.id, addr, laddr));
+        return;
+      }
+      io!.open(conn.id, conn.shard, addr, laddr);
+      scheduleFlush();
     },
     onData(conn, chunk) {
       if (conn.shard === 0) {
@@ -59,8 +63,12 @@ export async function startMainShardHost(ctx: HostContext, spread = false): Prom
       scheduleFlush();
     },
     onGone(conn) {
-      if (conn.shard === 0) call((rt) => rt.engine.close(conn.id));
-      else io!.close(conn.id, conn.shard), scheduleFlush();
+      if (conn.shard === 0) {
+        call((rt) => rt.engine.close(conn.id));
+        return;
+      }
+      io!.close(conn.id, conn.shard);
+      scheduleFlush();
     },
   });
 

@@ -35,7 +35,7 @@ export type { LogLevel, Logger } from './log.js';
 export type HostDesign = 'io-thread' | 'main-shard' | 'main-shard-spread';
 export const HOST_DESIGNS: readonly HostDesign[] = ['io-thread', 'main-shard', 'main-shard-spread'];
 /** The winner of bench/host-designs.ts on the reference machine (see bench/RESULTS.md). */
-export const DEFAULT_HOST_DESIGN: HostDesign = 'io-thread';
+export const DEFAULT_HOST_DESIGN: HostDesign = 'main-shard-spread';
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one (see `RunningServer.port`). */
@@ -130,7 +130,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!Number.isInteger(shards) || shards < 1 || shards > 1024) {
     throw new Error(`kevy-ts: invalid shard count ${shards}`);
   }
-  const design = chooseDesign(options);
+  const design = shards === 1 ? undefined : chooseDesign(options);
   const log = options.log ?? stderrLog;
   const module = await loadModule();
   const server = net.createServer();

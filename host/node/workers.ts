@@ -8,8 +8,11 @@ import { Worker } from 'node:worker_threads';
 import type { ShardInit, WorkerEvent, WorkerHandle } from '../core/mesh.js';
 
 const ENTRY = new URL('./shard-thread.js', import.meta.url);
-/** The parent's flags, less those that only make sense for a string entry (`node --input-type=module -e`). */
-const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+/**
+ * Workers inherit the parent's flags, except under `node --input-type=module -e …`, where that flag
+ * would stop the worker's file entry from loading: then they get none.
+ */
+const WORKER_EXEC_ARGV = process.execArgv.some((a) => a.startsWith('--input-type')) ? [] : undefined;
 
 export interface NodeSpawnOptions {
   /** Do not keep the process alive for this worker (the embedded API). */
