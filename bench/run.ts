@@ -4,9 +4,9 @@
  * shards (the Node host's default design), printing requests/s and the kevy-ts/redis ratio.
  *
  * Usage: `npm run bench` (builds first) or `node dist/bench/run.js [--requests N] [--shards 1,2]
- * [--rounds R] [--c1]`. Each server is warmed up (JIT and Wasm tiering) before it is measured; with
+ * [--rounds R] [--no-c1]`. Each server is warmed up (JIT and Wasm tiering) before it is measured; with
  * R rounds the servers are measured in turn R times and the median is kept, because a 2-core VM is
- * noisy. `--c1` adds the single-client workload. The figures go to stdout as a Markdown table;
+ * noisy. `--no-c1` leaves out the single-client (`-c 1`) workload. The figures go to stdout as a Markdown table;
  * bench/RESULTS.md keeps the ones we record, with the machine and date. The servers run one at a time,
  * so each has both cores (less redis-benchmark's share) to itself.
  */
@@ -26,8 +26,8 @@ const shardCounts = argValue('--shards', '1,2').split(',').map(Number);
 const rounds = Number(argValue('--rounds', '3'));
 
 const workloads: Workload[] = standardWorkloads(requests);
-if (process.argv.includes('--c1')) {
-  workloads.push({ name: '-c 1', clients: 1, pipeline: 1, requests: Math.max(10000, requests / 10) });
+if (!process.argv.includes('--no-c1')) {
+  workloads.push({ name: '-c 1', clients: 1, pipeline: 1, requests: Math.max(20000, requests / 4) });
 }
 
 interface Contender {
