@@ -10,24 +10,14 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { open, type Db } from '../../host/embedded.js';
 import { keyPerShard } from '../helpers/slots.js';
+import { guardedSetup } from '../helpers/guarded-setup.js';
 
 const SHARDS = 4;
 const test = suite('embedded, 4 shards');
 let db: Db;
 
-// uvu 0.5 swallows an error thrown by a `before` hook and reports the suite as passed: keep the error
-// and fail every test with it instead.
-let setupError: unknown;
-test.before(async () => {
-  try {
-    db = await open({ shards: SHARDS });
-  } catch (err) {
-    setupError = err;
-  }
-});
-
-test.before.each(() => {
-  if (setupError) throw setupError;
+guardedSetup(test, async () => {
+  db = await open({ shards: SHARDS });
 });
 
 test.after(() => {

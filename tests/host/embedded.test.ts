@@ -6,23 +6,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { open, type Db } from '../../host/embedded.js';
+import { guardedSetup } from '../helpers/guarded-setup.js';
 
 const test = suite('embedded');
 let db: Db;
 
-// uvu 0.5 swallows an error thrown by a `before` hook and reports the suite as passed: keep the error
-// and fail every test with it instead.
-let setupError: unknown;
-test.before(async () => {
-  try {
-    db = await open();
-  } catch (err) {
-    setupError = err;
-  }
-});
-
-test.before.each(() => {
-  if (setupError) throw setupError;
+guardedSetup(test, async () => {
+  db = await open();
 });
 
 test.after(() => {

@@ -15,6 +15,7 @@ import { encodeCommand } from '../../host/core/resp-reader.js';
 import { startServer, type ServerHandle } from '../helpers/child-server.js';
 import { repoRoot } from '../helpers/kevy-server.js';
 import { keyPerShard } from '../helpers/slots.js';
+import { guardedSetup } from '../helpers/guarded-setup.js';
 
 const SHARDS = 2;
 const test = suite('deno host (2 shards)');
@@ -43,28 +44,17 @@ function client(): Redis {
   return r;
 }
 
-// uvu 0.5 swallows an error thrown by a `before` hook and reports the suite as passed: keep the error
-// and fail every test with it instead.
-let setupError: unknown;
-test.before(async () => {
-  try {
-    const { command, args } = denoCommand();
-    server = await startServer({
-      label: 'kevy-ts deno (2 shards)',
-      command,
-      args: (port) => [...args, '--port', String(port), '--shards', String(SHARDS)],
-      cwd: repoRoot,
-      startTimeoutMs: 30_000,
-    });
-    redis = client();
-    await redis.ping();
-  } catch (err) {
-    setupError = err;
-  }
-});
-
-test.before.each(() => {
-  if (setupError) throw setupError;
+guardedSetup(test, async () => {
+  const { command, args } = denoCommand();
+  server = await startServer({
+    label: 'kevy-ts deno (2 shards)',
+    command,
+    args: (port) => [...args, '--port', String(port), '--shards', String(SHARDS)],
+    cwd: repoRoot,
+    startTimeoutMs: 30_000,
+  });
+  redis = client();
+  await redis.ping();
 });
 
 test.after(async () => {

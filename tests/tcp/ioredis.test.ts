@@ -6,31 +6,21 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../host/node/server.js';
+import { guardedSetup } from '../helpers/guarded-setup.js';
 
 const test = suite('ioredis');
 let server: RunningServer;
 let redis: Redis;
 
-// uvu 0.5 swallows an error thrown by a `before` hook and reports the suite as passed: keep the error
-// and fail every test with it instead.
-let setupError: unknown;
-test.before(async () => {
-  try {
-    server = await startServer({ port: 0, shards: 1 });
-    redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on('error', () => {}); // errors after setup surface through the failing command
-    // The default connect: ioredis's ready check runs INFO before 'ready'.
-    await new Promise<void>((resolve, reject) => {
-      redis.once('ready', resolve);
-      redis.once('error', reject);
-    });
-  } catch (err) {
-    setupError = err;
-  }
-});
-
-test.before.each(() => {
-  if (setupError) throw setupError;
+guardedSetup(test, async () => {
+  server = await startServer({ port: 0, shards: 1 });
+  redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {}); // errors after setup surface through the failing command
+  // The default connect: ioredis's ready check runs INFO before 'ready'.
+  await new Promise<void>((resolve, reject) => {
+    redis.once('ready', resolve);
+    redis.once('error', reject);
+  });
 });
 
 test.after(async () => {

@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { encodeCommand } from '../../host/core/resp-reader.js';
 import { startServer, type RunningServer } from '../../host/node/server.js';
 import { keyPerShard, shardOf } from '../helpers/slots.js';
+import { guardedSetup } from '../helpers/guarded-setup.js';
 
 const SHARDS = 4;
 const test = suite('multishard (4 shards)');
@@ -27,21 +28,10 @@ function client(): Redis {
   return r;
 }
 
-// uvu 0.5 swallows an error thrown by a `before` hook and reports the suite as passed: keep the error
-// and fail every test with it instead.
-let setupError: unknown;
-test.before(async () => {
-  try {
-    server = await startServer({ port: 0, shards: SHARDS });
-    redis = client();
-    await redis.ping();
-  } catch (err) {
-    setupError = err;
-  }
-});
-
-test.before.each(() => {
-  if (setupError) throw setupError;
+guardedSetup(test, async () => {
+  server = await startServer({ port: 0, shards: SHARDS });
+  redis = client();
+  await redis.ping();
 });
 
 test.after(async () => {

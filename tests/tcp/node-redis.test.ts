@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createClient, commandOptions } from 'redis';
 import { startServer, type RunningServer } from '../../host/node/server.js';
+import { guardedSetup } from '../helpers/guarded-setup.js';
 
 type Client = ReturnType<typeof createClient>;
 
@@ -14,22 +15,11 @@ const test = suite('node-redis');
 let server: RunningServer;
 let client: Client;
 
-// uvu 0.5 swallows an error thrown by a `before` hook and reports the suite as passed: keep the error
-// and fail every test with it instead.
-let setupError: unknown;
-test.before(async () => {
-  try {
-    server = await startServer({ port: 0, shards: 1 });
-    client = createClient({ socket: { port: server.port, host: '127.0.0.1', reconnectStrategy: false } });
-    client.on('error', () => {}); // surfaced through the failing command instead
-    await client.connect();
-  } catch (err) {
-    setupError = err;
-  }
-});
-
-test.before.each(() => {
-  if (setupError) throw setupError;
+guardedSetup(test, async () => {
+  server = await startServer({ port: 0, shards: 1 });
+  client = createClient({ socket: { port: server.port, host: '127.0.0.1', reconnectStrategy: false } });
+  client.on('error', () => {}); // surfaced through the failing command instead
+  await client.connect();
 });
 
 test.after(async () => {

@@ -9,23 +9,13 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { encodeCommand } from '../../host/core/resp-reader.js';
 import { startServer, type RunningServer } from '../../host/node/server.js';
+import { guardedSetup } from '../helpers/guarded-setup.js';
 
 const test = suite('pipelining');
 let server: RunningServer;
 
-// uvu 0.5 swallows an error thrown by a `before` hook and reports the suite as passed: keep the error
-// and fail every test with it instead.
-let setupError: unknown;
-test.before(async () => {
-  try {
-    server = await startServer({ port: 0, shards: 1 });
-  } catch (err) {
-    setupError = err;
-  }
-});
-
-test.before.each(() => {
-  if (setupError) throw setupError;
+guardedSetup(test, async () => {
+  server = await startServer({ port: 0, shards: 1 });
 });
 
 test.after(async () => {

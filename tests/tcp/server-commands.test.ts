@@ -12,26 +12,17 @@ import { openRawConnection, type RawConnection } from '../helpers/raw-connection
 import { startRedisServer } from '../helpers/redis-server.js';
 import type { ServerHandle } from '../helpers/child-server.js';
 import { showBytes } from '../helpers/reply-forms.js';
+import { guardedSetup } from '../helpers/guarded-setup.js';
 
 const test = suite('server commands');
 let server: RunningServer;
 let redis: Redis;
 const extra: Redis[] = [];
 
-// uvu 0.5 swallows an error thrown by a `before` hook: keep it and fail every test with it instead.
-let setupError: unknown;
-test.before(async () => {
-  try {
-    server = await startServer({ port: 0, shards: 1 });
-    redis = connect();
-    await redis.ping();
-  } catch (err) {
-    setupError = err;
-  }
-});
-
-test.before.each(() => {
-  if (setupError) throw setupError;
+guardedSetup(test, async () => {
+  server = await startServer({ port: 0, shards: 1 });
+  redis = connect();
+  await redis.ping();
 });
 
 test.after(async () => {
