@@ -23,25 +23,29 @@ const CRLF: u16 = 0x0a0d;
  */
 let capture: ByteBuf | null = null;
 
-const savedCaptures = new Array<ByteBuf | null>();
-const savedConns = new Array<u32>();
-const savedResp3 = new Array<bool>();
+const MAX_CAPTURE_DEPTH = 64;
+const savedCaptures = new StaticArray<ByteBuf | null>(MAX_CAPTURE_DEPTH);
+const savedConns = new StaticArray<u32>(MAX_CAPTURE_DEPTH);
+const savedResp3 = new StaticArray<bool>(MAX_CAPTURE_DEPTH);
+let captureDepth: i32 = 0;
 
 /**
  * Sends replies into `buf` (null: straight to the outbox) until the matching popCapture, which restores
  * the capture and reply target that were in force before. Captures nest.
  */
 export function pushCapture(buf: ByteBuf | null): void {
-  savedCaptures.push(capture);
-  savedConns.push(replyConn);
-  savedResp3.push(replyResp3);
+  const d = captureDepth++;
+  savedCaptures[d] = capture;
+  savedConns[d] = replyConn;
+  savedResp3[d] = replyResp3;
   capture = buf;
 }
 
 export function popCapture(): void {
-  capture = savedCaptures.pop();
-  replyConn = savedConns.pop();
-  replyResp3 = savedResp3.pop();
+  const d = --captureDepth;
+  capture = savedCaptures[d];
+  replyConn = savedConns[d];
+  replyResp3 = savedResp3[d];
 }
 
 export function capturing(): bool { return capture != null; }

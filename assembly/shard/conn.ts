@@ -47,6 +47,8 @@ export class Conn {
   patterns: Array<ByteBuf> = new Array<ByteBuf>();
   /** Set by QUIT, protocol errors and CLIENT KILL: no more commands are read; the host closes it. */
   closing: bool = false;
+  /** False once the connection is gone (ops still holding it drop their replies). */
+  open: bool = true;
   /** Closing, but replies owed by other shards must go out first (shard/replies.ts closes it then). */
   closeWhenFlushed: bool = false;
   name: ByteBuf = new ByteBuf();

@@ -8,7 +8,7 @@ import {
   M_REQ, M_REP, M_LOCK, M_LOCKED, M_UNLOCK, M_DIRTY, M_UNWATCH, MF_RESP3, MF_LOCKED, HEADER,
   msgType, msgFlags, msgOp, msgPart, msgConn, msgHolder, sendReply,
 } from "./messages";
-import { ops } from "./ops";
+import { opById } from "./ops";
 import { lockGrant, lockRelease, lockHeld, lockHeldBy } from "./lock";
 import { loopbackPending, loopbackTake } from "./loopback";
 import { argsReset, argsPush, argPtr, argLen, argc } from "./args";
@@ -87,15 +87,15 @@ function handleMessage(from: u32, m: usize, n: u32): void {
     if (lockHeld() && !mine) { hold(from, m, n); return; }
     execRequest(from, m, n);
   } else if (type == M_REP) {
-    const id = msgOp(m);
-    if (ops.has(id)) ops.get(id).onReply(msgPart(m), m + HEADER, n - HEADER);
+    const op = opById(msgOp(m));
+    if (op != null) op.onReply(msgPart(m), m + HEADER, n - HEADER);
   } else if (type == M_LOCK) {
     if (lockHeld() && !lockHeldBy(from, msgHolder(m))) { hold(from, m, n); return; }
     watchCheckExpired(from, msgConn(m), keyExpiredNow);
     lockGrant(from, msgHolder(m));
   } else if (type == M_LOCKED) {
-    const id = msgOp(m);
-    if (ops.has(id)) ops.get(id).onLocked(from);
+    const op = opById(msgOp(m));
+    if (op != null) op.onLocked(from);
   } else if (type == M_UNLOCK) {
     if (lockRelease(from, msgHolder(m))) lockFreed();
   } else if (type == M_DIRTY) {

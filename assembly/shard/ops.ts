@@ -4,17 +4,42 @@
 // slot (shard/replies.ts), or into its parent op (a command inside EXEC). An op outlives its
 // connection: if the client went away the answer is dropped, but the op still runs to its end so that
 // locks it holds are released and nothing is half done.
-import { Conn, conns } from "./conn";
+import { Conn } from "./conn";
 import { ReplySlot, completeSlot } from "./replies";
 import { reqSend, MF_RESP3, MF_LOCKED } from "./messages";
 import { ByteBuf } from "../util/mem";
 
-export const ops = new Map<u32, Op>();
-let nextOpId: u32 = 1;
+/**
+ * Ops in flight, by id. An id is reused once its op finished: every message that names an op (REP,
+ * LOCKED) arrives before the op can finish, so no late message can reach the next op with that id.
+ */
+const table = new Array<Op | null>();
+const freeIds = new Array<u32>();
+
+export function opById(id: u32): Op | null {
+  return id > 0 && <i32>id <= table.length ? unchecked(table[id - 1]) : null;
+}
+
+function takeId(op: Op): u32 {
+  if (freeIds.length > 0) {
+    const id = freeIds.pop();
+    unchecked(table[id - 1] = op);
+    return id;
+  }
+  table.push(op);
+  return <u32>table.length;
+}
+
+function releaseId(id: u32): void {
+  unchecked(table[id - 1] = null);
+  freeIds.push(id);
+}
 
 export class Op {
   readonly id: u32;
   readonly connId: u32;
+  /** The connection the reply goes to (its `open` says whether it is still there). */
+  readonly conn: Conn;
   readonly resp3: bool;
   /** The transaction lock this op runs under (a top-level op's own id when it locks), or 0. */
   holder: u32 = 0;
@@ -27,11 +52,11 @@ export class Op {
   plainReplies: bool = false;
 
   constructor(c: Conn) {
-    this.id = nextOpId++;
-    if (nextOpId == 0) nextOpId = 1;
+    this.id = 0;
     this.connId = c.id;
+    this.conn = c;
     this.resp3 = c.resp3;
-    ops.set(this.id, this);
+    this.id = takeId(this);
   }
 
   /** Sends the REQ built with reqBegin/reqArg as part `part` of this op. */
@@ -53,12 +78,12 @@ export class Op {
   finish(ptr: usize, len: u32): void {
     if (this.finished) return;
     this.finished = true;
-    ops.delete(this.id);
+    releaseId(this.id);
     const parent = this.parent;
     if (parent != null) { parent.onChildDone(this, ptr, len); return; }
     const slot = this.slot;
-    if (slot == null || !conns.has(this.connId)) return;
-    completeSlot(conns.get(this.connId), slot, ptr, len);
+    if (slot == null || !this.conn.open) return;
+    completeSlot(this.conn, slot, ptr, len);
   }
 
   finishWith(buf: ByteBuf): void {

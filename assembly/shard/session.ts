@@ -45,6 +45,7 @@ export function connClose(id: u32): void {
   if (!conns.has(id)) return;
   const c = conns.get(id);
   conns.delete(id);
+  c.open = false;
   connGone(c);
   c.release();
   if (loopbackPending()) drainLoopback();
