@@ -16,6 +16,7 @@
  *                            (must always pass). Default `kevy`: `node bin/kevy-ts.js --port P --shards 1`.
  *   KEVY_DIFF_SHARDS=N,M     shard counts for the kevy-ts subject, each a full run (default 1,4: one
  *                            shard, and keys spread over four shards so every routing path is taken).
+ *   KEVY_DIFF_DENO_SHARDS=N  shards of the Deno host's run (default 2); the Deno host always runs too.
  *   KEVY_DIFF_FILTER=text    only scripts whose file name contains `text`.
  *   KEVY_DIFF_VERBOSE=1      print every step with the oracle's reply (for reviewing the corpus).
  *   KEVY_DIFF_PENDING=1      also run pending/*.redis (lines waiting for data types kevy-ts lacks). Always
@@ -33,7 +34,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCommand } from '../../host/core/resp-reader.js';
 import type { ServerHandle } from '../helpers/child-server.js';
-import { repoRoot, startKevyServer } from '../helpers/kevy-server.js';
+import { repoRoot, startKevyServer, startKevyDenoServer } from '../helpers/kevy-server.js';
 import { openRawConnection, type RawConnection, type ReplyOutcome } from '../helpers/raw-connection.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { countRequests, parseScript, type CompareMode, type ScriptStep } from '../helpers/redis-script.js';
@@ -51,6 +52,7 @@ const target = process.env.KEVY_DIFF_TARGET ?? 'kevy';
 const filter = process.env.KEVY_DIFF_FILTER ?? '';
 const verbose = process.env.KEVY_DIFF_VERBOSE === '1';
 const shardCounts = (process.env.KEVY_DIFF_SHARDS ?? '1,4').split(',').map(Number);
+const denoShards = Number(process.env.KEVY_DIFF_DENO_SHARDS ?? '2');
 const withPending = target === 'redis' || process.env.KEVY_DIFF_PENDING === '1';
 
 interface Script {
@@ -195,9 +197,12 @@ async function runScript(script: Script, proto: Protocol, oracle: ServerHandle, 
   }
 }
 
-async function startSubject(shards: number): Promise<ServerHandle> {
+/** A kevy-ts subject: the Node host with N shards, or the Deno host ('deno:N'). */
+interface Subject { host: 'node' | 'deno'; shards: number }
+
+async function startSubject(subject: Subject): Promise<ServerHandle> {
   if (target === 'redis') return startRedisServer(ORACLE_ARGS);
-  if (target === 'kevy') return startKevyServer(shards);
+  if (target === 'kevy') return subject.host === 'deno' ? startKevyDenoServer(subject.shards) : startKevyServer(subject.shards);
   throw new Error(`KEVY_DIFF_TARGET must be "kevy" or "redis", not ${JSON.stringify(target)}`);
 }
 
@@ -214,15 +219,19 @@ test('the pending scripts parse', () => {
     (withPending ? ' (run below)' : ' (not run: KEVY_DIFF_PENDING=1 runs them)'));
 });
 
-for (const shards of target === 'kevy' ? shardCounts : [1]) {
-test(`every corpus script replies like redis-server, byte for byte (subject: ${target}, ${shards} shard(s))`, async () => {
+const subjects: Subject[] = target === 'kevy'
+  ? [...shardCounts.map((shards): Subject => ({ host: 'node', shards })), { host: 'deno', shards: denoShards }]
+  : [{ host: 'node', shards: 1 }];
+for (const subjectSpec of subjects) {
+const shards = subjectSpec.shards;
+test(`every corpus script replies like redis-server, byte for byte (subject: ${target} ${subjectSpec.host}, ${shards} shard(s))`, async () => {
   const corpus = [...loadCorpus(), ...(withPending ? loadPending() : [])].filter((s) => s.name.includes(filter));
   assert.ok(corpus.length > 0, `no corpus script matches KEVY_DIFF_FILTER=${JSON.stringify(filter)}`);
   const oracle = await startRedisServer(ORACLE_ARGS);
   let subject: ServerHandle | null = null;
   const mismatches: Mismatch[] = [];
   try {
-    subject = await startSubject(shards);
+    subject = await startSubject(subjectSpec);
     const oracleName = 'redis'.padEnd(6);
     const subjectName = (target === 'redis' ? 'redis2' : 'kevy').padEnd(6);
     console.log(`  oracle: ${oracle.name}; subject: ${subject.name}`);

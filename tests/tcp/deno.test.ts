@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 import { encodeCommand } from '../../host/core/resp-reader.js';
-import { startServer, type ServerHandle } from '../helpers/child-server.js';
-import { repoRoot } from '../helpers/kevy-server.js';
+import type { ServerHandle } from '../helpers/child-server.js';
+import { startKevyDenoServer } from '../helpers/kevy-server.js';
 import { keyPerShard } from '../helpers/slots.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
 
@@ -23,20 +23,6 @@ let server: ServerHandle;
 let redis: Redis;
 const clients: Redis[] = [];
 
-/**
- * The `deno` script of package.json as argv, its `deno` being the npm package's executable itself (its
- * install API answers the path, installing it if npm skipped the postinstall): not the Node wrapper,
- * which would not pass our SIGTERM on.
- */
-function denoCommand(): { command: string; args: string[] } {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [bin, ...args] = pkg.scripts.deno.split(/\s+/);
-  assert.is(bin, 'deno', 'the deno script runs deno');
-  const require = createRequire(join(repoRoot, 'package.json'));
-  const installer = require('deno/install_api.cjs') as { runInstall(): string };
-  return { command: installer.runInstall(), args };
-}
-
 function client(): Redis {
   const r = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
   r.on('error', () => {});
@@ -45,14 +31,7 @@ function client(): Redis {
 }
 
 guardedSetup(test, async () => {
-  const { command, args } = denoCommand();
-  server = await startServer({
-    label: 'kevy-ts deno (2 shards)',
-    command,
-    args: (port) => [...args, '--port', String(port), '--shards', String(SHARDS)],
-    cwd: repoRoot,
-    startTimeoutMs: 30_000,
-  });
+  server = await startKevyDenoServer(SHARDS);
   redis = client();
   await redis.ping();
 });
