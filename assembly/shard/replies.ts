@@ -23,9 +23,27 @@ export class ReplySlot {
   readonly bytes: ByteBuf = new ByteBuf();
 }
 
+/** Flushed slots kept for reuse (with their small buffers): the forwarding hot path allocates none. */
+const spareSlots = new Array<ReplySlot>();
+const MAX_SPARE_SLOTS = 1024;
+const MAX_KEPT_BUFFER: u32 = 16384;
+
+function takeSlot(): ReplySlot {
+  if (spareSlots.length == 0) return new ReplySlot();
+  return spareSlots.pop();
+}
+
+function recycleSlot(slot: ReplySlot): void {
+  slot.done = false;
+  slot.barrier = false;
+  slot.bytes.len = 0;
+  if (slot.bytes.cap > MAX_KEPT_BUFFER || spareSlots.length >= MAX_SPARE_SLOTS) slot.bytes.release();
+  if (spareSlots.length < MAX_SPARE_SLOTS) spareSlots.push(slot);
+}
+
 /** A slot for a reply that will come later (forwarded, gathered, multi-step). */
 export function openSlot(c: Conn, barrier: bool): ReplySlot {
-  const slot = new ReplySlot();
+  const slot = takeSlot();
   slot.barrier = barrier;
   c.slots.push(slot);
   if (barrier) c.barriers++;
@@ -48,7 +66,7 @@ export function beginQueuedReply(c: Conn): void {
   if (n > c.slotHead && unchecked(slots[n - 1]).done) {
     slot = unchecked(slots[n - 1]);
   } else {
-    slot = new ReplySlot();
+    slot = takeSlot();
     slot.done = true;
     slots.push(slot);
   }
@@ -63,8 +81,9 @@ export function endQueuedReply(): void {
 export function completeSlot(c: Conn, slot: ReplySlot, ptr: usize, len: u32): void {
   slot.bytes.append(ptr, len);
   slot.done = true;
+  const barrier = slot.barrier; // read before flushing: a flushed slot is recycled
   flushSlots(c);
-  if (slot.barrier && --c.barriers == 0) barrierLifted(c);
+  if (barrier && --c.barriers == 0) barrierLifted(c);
 }
 
 /** Writes every completed slot at the head of the queue to the outbox, in order. */
@@ -79,7 +98,7 @@ export function flushSlots(c: Conn): void {
       replyTarget(c.id, c.resp3);
       writeRaw(slot.bytes.ptr, slot.bytes.len);
     }
-    slot.bytes.release();
+    recycleSlot(slot);
     head++;
   }
   if (head == slots.length) {
@@ -99,7 +118,7 @@ export function flushSlots(c: Conn): void {
 /** Bytes for `c` that are not the reply to a command (a pub/sub message): they join its output now. */
 export function sendOutOfBand(c: Conn, ptr: usize, len: u32): void {
   if (mustQueue(c)) {
-    const slot = new ReplySlot();
+    const slot = takeSlot();
     slot.done = true;
     slot.bytes.append(ptr, len);
     c.slots.push(slot);
