@@ -90,11 +90,7 @@ function internalClientList(c: Conn): void {
 class KillSumOp extends GatherOp {
   oldForm: bool = false;
   combine(): void {
-    let killed: i64 = 0;
-    for (let i = 0; i < this.parts.length; i++) {
-      const p = this.parts[i];
-      if (p != null) killed += headerValue(p.ptr, 0);
-    }
+    const killed = this.sumOfHeaders();
     const out = new ByteBuf();
     pushCapture(out);
     replyTarget(this.connId, this.resp3);

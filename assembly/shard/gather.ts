@@ -44,6 +44,16 @@ export class GatherOp extends Op {
     return null;
   }
 
+  /** The integers (or aggregate lengths) that head every part, added up. */
+  sumOfHeaders(): i64 {
+    let total: i64 = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      const p = this.parts[i];
+      if (p != null) total += headerValue(p.ptr, 0);
+    }
+    return total;
+  }
+
   combine(): void {}
 }
 
@@ -58,17 +68,8 @@ export class SumOp extends GatherOp {
   combine(): void {
     const err = this.firstError();
     if (err != null) { this.finish(err.ptr, err.len); return; }
-    let total: i64 = 0;
-    for (let i = 0; i < this.parts.length; i++) {
-      const p = this.parts[i];
-      if (p != null) total += headerValue(p.ptr, 0);
-    }
     const out = new ByteBuf();
-    out.reserve(24);
-    store<u8>(out.ptr, 0x3a);
-    const n = formatI64(out.ptr + 1, total);
-    store<u16>(out.ptr + 1 + n, 0x0a0d);
-    out.len = n + 3;
+    putHeader(out, 0x3a, this.sumOfHeaders());
     this.finishWith(out);
   }
 }
@@ -96,13 +97,8 @@ export class ConcatArrayOp extends GatherOp {
   combine(): void {
     const err = this.firstError();
     if (err != null) { this.finish(err.ptr, err.len); return; }
-    let total: i64 = 0;
-    for (let i = 0; i < this.parts.length; i++) {
-      const p = this.parts[i];
-      if (p != null) total += headerValue(p.ptr, 0);
-    }
     const out = new ByteBuf();
-    putHeader(out, 0x2a, total);
+    putHeader(out, 0x2a, this.sumOfHeaders());
     for (let i = 0; i < this.parts.length; i++) {
       const p = this.parts[i];
       if (p == null) continue;
