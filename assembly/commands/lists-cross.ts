@@ -24,19 +24,13 @@ import { keyShard } from "../shard/placement";
 import { shardIndex, shardCount } from "../shard/server-info";
 import { replyErrorLit, replyInt, replyBulk, writeRaw } from "../resp/writer";
 import { headerValue, headerEnd } from "../resp/frame";
-import { ByteBuf, Lit } from "../util/mem";
+import { ByteBuf, Lit, bufferOf } from "../util/mem";
 import { formatI64 } from "../util/int";
 import * as E from "../resp/errors";
 import { lookup, entryModified } from "../store/keyspace";
 import { entryType, entryValue, TYPE_LIST } from "../store/entry";
 import { listLen, listAt, listPush, listRemove, elemPtr, elemLen } from "../store/list";
 import { listEntry, createList, listWritten, argWhere, parseLmpop, lmpop, mpopKeys, mpopHead, mpopCount } from "./lists";
-
-function copyOf(ptr: usize, len: u32): ByteBuf {
-  const b = new ByteBuf();
-  b.append(ptr, len);
-  return b;
-}
 
 // ---- LMOVE / RPOPLPUSH ----
 
@@ -61,8 +55,8 @@ export class ListMoveOp extends LockingOp {
     shards.push(min(s1, s2));
     if (s1 != s2) shards.push(max(s1, s2));
     super(c, shards, holder);
-    this.source = copyOf(argPtr(1), argLen(1));
-    this.dest = copyOf(argPtr(2), argLen(2));
+    this.source = bufferOf(argPtr(1), argLen(1));
+    this.dest = bufferOf(argPtr(2), argLen(2));
     this.sourceShard = s1;
     this.destShard = s2;
     this.from = fromHead ? LEFT : RIGHT;
@@ -97,7 +91,7 @@ export class ListMoveOp extends LockingOp {
         this.end(nil.ptr, nil.len);
         return;
       }
-      this.element = copyOf(ptr, len);
+      this.element = bufferOf(ptr, len);
       this.step = STEP_PUSH;
       reqBegin(this.destShard);
       reqArg(LMOVEPUSH.ptr, LMOVEPUSH.len);
@@ -182,7 +176,7 @@ export class ListMpopOp extends LockingOp {
     super(c, shards, holder);
     this.end = mpopHead ? LEFT : RIGHT;
     for (let k = 2; k < 2 + mpopKeys; k++) {
-      this.keys.push(copyOf(argPtr(k), argLen(k)));
+      this.keys.push(bufferOf(argPtr(k), argLen(k)));
       this.keyShards.push(keyShard(argPtr(k), argLen(k)));
     }
     this.count.reserve(24);

@@ -7,8 +7,8 @@ import { Conn, conns } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
 import { defineCommand, defineSubcommand, defineInternal, crossShard, Command, F_PUBSUB, F_NOSCRIPT,
          F_LOADING, F_STALE, F_FAST, F_SENTINEL } from "./table";
-import { replyInt, replyArrayLen, replyBulk, writeRaw, replyErrorLit, replyTarget } from "../resp/writer";
-import { ByteBuf, Lit } from "../util/mem";
+import { replyInt, replyArrayLen, replyBulk, writeRaw, replyErrorLit, replyTarget, replyError, replySimpleLit } from "../resp/writer";
+import { ByteBuf, Lit, bufferOf } from "../util/mem";
 import { bytesEqual } from "../util/bytes";
 import { globMatch } from "../util/glob";
 import { hashBytes } from "../util/hash";
@@ -27,12 +27,6 @@ class Subscription {
 /** channel hash → subscriptions of this shard's connections (patterns are few: a plain list). */
 const channelIndex = new Map<u32, Array<Subscription>>();
 const patternList = new Array<Subscription>();
-
-function copy(ptr: usize, len: u32): ByteBuf {
-  const b = new ByteBuf();
-  b.append(ptr, len);
-  return b;
-}
 
 function findIn(list: Array<Subscription>, c: Conn | null, ptr: usize, len: u32): i32 {
   for (let i = 0; i < list.length; i++) {
@@ -72,8 +66,8 @@ function subscribeTo(c: Conn, isPattern: bool, ptr: usize, len: u32): void {
   let found = false;
   for (let i = 0; i < mine.length; i++) if (bytesEqual(mine[i].ptr, mine[i].len, ptr, len)) found = true;
   if (!found) {
-    mine.push(copy(ptr, len));
-    const sub = new Subscription(c, copy(ptr, len), hashBytes(ptr, len, 0));
+    mine.push(bufferOf(ptr, len));
+    const sub = new Subscription(c, bufferOf(ptr, len), hashBytes(ptr, len, 0));
     if (isPattern) patternList.push(sub);
     else {
       if (!channelIndex.has(sub.hash)) channelIndex.set(sub.hash, new Array<Subscription>());
@@ -110,7 +104,7 @@ function unsubscribeAll(c: Conn, isPattern: bool, reply: bool): void {
     return;
   }
   while (mine.length > 0) {
-    const name = copy(mine[0].ptr, mine[0].len);
+    const name = bufferOf(mine[0].ptr, mine[0].len);
     dropSubscription(c, isPattern, name.ptr, name.len);
     if (reply) replySubscription(isPattern ? PUNSUBSCRIBE : UNSUBSCRIBE, name.ptr, name.len, false, subscriptionCount(c));
     name.release();
@@ -294,7 +288,7 @@ class NameUnionOp extends GatherOp {
         const data = headerEnd(p.ptr, at);
         let dup = false;
         for (let k = 0; k < names.length; k++) if (bytesEqual(names[k].ptr, names[k].len, p.ptr + data, len)) dup = true;
-        if (!dup) names.push(copy(p.ptr + data, len));
+        if (!dup) names.push(bufferOf(p.ptr + data, len));
         at = data + len + 2;
       }
     }
@@ -383,17 +377,8 @@ export function replyNotAllowedWhileSubscribed(cmd: Command): void {
   text.append(CANT_EXECUTE.ptr, CANT_EXECUTE.len);
   text.append(cmd.fullNameLit.ptr, cmd.fullNameLit.len);
   text.append(ONLY_ALLOWED.ptr, ONLY_ALLOWED.len);
-  replyErrorText(text);
+  replyError(text.ptr, text.len);
   text.release();
-}
-
-function replyErrorText(text: ByteBuf): void {
-  const out = new ByteBuf();
-  out.pushByte(0x2d);
-  out.append(text.ptr, text.len);
-  out.append(CRLF.ptr, 2);
-  writeRaw(out.ptr, out.len);
-  out.release();
 }
 
 /** A flag bit (outside COMMAND's flags) marking the commands a subscribed RESP2 connection may run. */
@@ -422,15 +407,7 @@ export function registerPubsubCommands(): void {
 
 function pubsubHelp(c: Conn): void {
   replyArrayLen(HELP_LINES.length);
-  for (let i = 0; i < HELP_LINES.length; i++) {
-    const l = HELP_LINES[i];
-    const out = new ByteBuf();
-    out.pushByte(0x2b);
-    out.append(l.ptr, l.len);
-    out.append(CRLF.ptr, 2);
-    writeRaw(out.ptr, out.len);
-    out.release();
-  }
+  for (let i = 0; i < HELP_LINES.length; i++) replySimpleLit(HELP_LINES[i]);
 }
 
 const HELP_LINES: Lit[] = [

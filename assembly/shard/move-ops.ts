@@ -7,7 +7,7 @@
 import { Conn } from "./conn";
 import { LockingOp } from "./locking-op";
 import { reqBegin, reqArg } from "./messages";
-import { ByteBuf, Lit } from "../util/mem";
+import { ByteBuf, Lit, bufferOf } from "../util/mem";
 import { headerValue, headerEnd } from "../resp/frame";
 
 /** Per-shard argument lists, built by the starter, sent as parts numbered by shard. */
@@ -15,12 +15,6 @@ export class ShardArgs {
   readonly ptrs: Array<usize> = new Array<usize>();
   readonly lens: Array<u32> = new Array<u32>();
   add(ptr: usize, len: u32): void { this.ptrs.push(ptr); this.lens.push(len); }
-}
-
-function copyOf(ptr: usize, len: u32): ByteBuf {
-  const b = new ByteBuf();
-  b.append(ptr, len);
-  return b;
 }
 
 export class MsetnxOp extends LockingOp {
@@ -34,8 +28,8 @@ export class MsetnxOp extends LockingOp {
 
   addPair(shardSlot: i32, k: usize, kl: u32, v: usize, vl: u32): void {
     while (this.pairs.length <= shardSlot) this.pairs.push(new Array<ByteBuf>());
-    this.pairs[shardSlot].push(copyOf(k, kl));
-    this.pairs[shardSlot].push(copyOf(v, vl));
+    this.pairs[shardSlot].push(bufferOf(k, kl));
+    this.pairs[shardSlot].push(bufferOf(v, vl));
   }
 
   run(): void {
@@ -94,8 +88,8 @@ export class RenameOp extends LockingOp {
   constructor(c: Conn, shards: Array<u32>, holder: u32, src: usize, srcLen: u32, srcShard: u32,
               dst: usize, dstLen: u32, dstShard: u32, nx: bool) {
     super(c, shards, holder);
-    this.source = copyOf(src, srcLen);
-    this.dest = copyOf(dst, dstLen);
+    this.source = bufferOf(src, srcLen);
+    this.dest = bufferOf(dst, dstLen);
     this.sourceShard = srcShard;
     this.destShard = dstShard;
     this.nx = nx;
@@ -125,7 +119,7 @@ export class RenameOp extends LockingOp {
     } else if (this.step == STEP_TAKE) {
       const size = headerValue(ptr, 0);
       if (size < 0) { this.end(NO_SUCH_KEY); return; }
-      const payload = copyOf(ptr + headerEnd(ptr, 0), <u32>size);
+      const payload = bufferOf(ptr + headerEnd(ptr, 0), <u32>size);
       this.ask(STEP_PUT, this.destShard, PUT, this.dest, payload);
       payload.release();
     } else {

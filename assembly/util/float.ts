@@ -768,6 +768,20 @@ let fracCount: u32 = 0;
 let fracSticky = false; // fraction digits beyond fracCount are not all zero
 
 /** Expand mant * 2^exp (mant > 0) exactly: integer digits and up to maxFrac fraction digits. */
+/**
+ * The exact decimal expansion of a finite, non-zero double (sign ignored) into DIGITS, as `expand` lays it
+ * out; returns how many leading zero digits come before the first significant one.
+ */
+function expandDouble(bits: u64): u32 {
+  const e = <i32>((bits >> 52) & 0x7ff);
+  const frac = bits & 0xfffffffffffff;
+  if (e == 0) expand(frac, -1074, 1100);
+  else expand(frac | 0x10000000000000, e - 1075, 1100);
+  let lead: u32 = 0;
+  while (load<u8>(DIGITS + 1 + lead) == 0x30) lead++;
+  return lead;
+}
+
 function expand(mant: u64, exp: i32, maxFrac: u32): void {
   // Integer part.
   bigSetU64(BIG_X, mant);
@@ -909,14 +923,9 @@ export function formatDouble17g(buf: usize, v: f64): u32 {
   if (neg) at = 1;
   if (!isFinite(v)) return putAscii(buf, at, "inf");
   if (v == 0) return putAscii(buf, at, "0");
-  const e = <i32>((bits >> 52) & 0x7ff);
-  const frac = bits & 0xfffffffffffff;
-  if (e == 0) expand(frac, -1074, 1100);
-  else expand(frac | 0x10000000000000, e - 1075, 1100);
-  // Find the first significant digit; X is its decimal exponent.
+  const lead = expandDouble(bits);
+  // X is the decimal exponent of the first significant digit.
   const total = intCount + fracCount;
-  let lead: u32 = 0;
-  while (load<u8>(DIGITS + 1 + lead) == 0x30) lead++;
   let X = <i32>intCount - 1 - <i32>lead;
   // Round to 17 significant digits in place: shift the run so it starts at the first significant digit.
   if (lead > 0) memory.copy(DIGITS + 1, DIGITS + 1 + lead, total - lead);
@@ -981,13 +990,8 @@ let shortestExp: i32 = 0; // decimal exponent of the first digit
 /** Shortest digits of |v| (finite, non-zero) into DIGITS[1..], with shortestCount and shortestExp. */
 function shortestDigits(v: f64): void {
   const bits = reinterpret<u64>(v) & 0x7fffffffffffffff;
-  const e = <i32>(bits >> 52);
-  const frac = bits & 0xfffffffffffff;
-  if (e == 0) expand(frac, -1074, 1100);
-  else expand(frac | 0x10000000000000, e - 1075, 1100);
+  const lead = expandDouble(bits);
   const total = intCount + fracCount;
-  let lead: u32 = 0;
-  while (load<u8>(DIGITS + 1 + lead) == 0x30) lead++;
   const X0 = <i32>intCount - 1 - <i32>lead;
   // Keep 18 significant digits (zero-padded) plus a sticky flag for the rest.
   let sticky = fracSticky;

@@ -102,3 +102,10 @@ export class ByteBuf {
     this.ptr = 0; this.len = 0; this.cap = 0;
   }
 }
+
+/** A new buffer holding a copy of `len` bytes at `ptr`. */
+export function bufferOf(ptr: usize, len: u32): ByteBuf {
+  const b = new ByteBuf();
+  b.append(ptr, len);
+  return b;
+}

@@ -15,9 +15,8 @@
 import type net from 'node:net';
 import { createIoEndpoint } from '../core/io-endpoint.js';
 import { startLoop } from '../core/loop.js';
-import { startMesh } from '../core/mesh.js';
 import { createSocketTable, PAUSE_RING, type NodeConn } from './sockets.js';
-import { spawnNodeShardWorker } from './workers.js';
+import { startNodeMesh } from './workers.js';
 import type { Host, HostContext } from './server.js';
 
 /** How often the loop re-checks congested shards when it is otherwise idle. */
@@ -25,16 +24,7 @@ const CONGESTION_POLL_MS = 1;
 
 export async function startIoThreadHost(ctx: HostContext): Promise<Host> {
   const { shards } = ctx;
-  const all = Array.from({ length: shards }, (_, i) => i);
-  const running = await startMesh({
-    shards,
-    workerShards: all,
-    ioEndpoint: true,
-    init: () => ({ module: ctx.module, seed: ctx.seed(), serverInfo: ctx.serverInfo(0), loop: ctx.workerLoop }),
-    spawn: spawnNodeShardWorker,
-    onFatal: ctx.fatal,
-    onLog: (shard, _level, message) => ctx.log('#', `shard ${shard}: ${message}`),
-  });
+  const running = await startNodeMesh(ctx, Array.from({ length: shards }, (_, i) => i), true);
   let stopped = false;
 
   const io = createIoEndpoint({
@@ -49,7 +39,7 @@ export async function startIoThreadHost(ctx: HostContext): Promise<Host> {
   });
 
   /** Sockets paused because their shard's ring is backlogged, per shard. */
-  const congested: NodeConn[][] = all.map(() => []);
+  const congested: NodeConn[][] = Array.from({ length: shards }, () => []);
   let anyCongested = false;
 
   function relieve(): void {

@@ -13,23 +13,14 @@
 import type net from 'node:net';
 import { createIoEndpoint, type IoEndpoint } from '../core/io-endpoint.js';
 import { sleepAny, startLoop } from '../core/loop.js';
-import { startMesh } from '../core/mesh.js';
 import { createShardRuntime, type ShardRuntime } from '../core/shard-runtime.js';
 import { createSocketTable, PAUSE_RING, type NodeConn } from './sockets.js';
-import { spawnNodeShardWorker } from './workers.js';
+import { startNodeMesh } from './workers.js';
 import type { Host, HostContext } from './server.js';
 
 export async function startMainShardHost(ctx: HostContext, spread = false): Promise<Host> {
   const { shards } = ctx;
-  const running = await startMesh({
-    shards,
-    workerShards: Array.from({ length: shards - 1 }, (_, i) => i + 1),
-    ioEndpoint: spread,
-    init: () => ({ module: ctx.module, seed: ctx.seed(), serverInfo: ctx.serverInfo(0), loop: ctx.workerLoop }),
-    spawn: spawnNodeShardWorker,
-    onFatal: ctx.fatal,
-    onLog: (shard, _level, message) => ctx.log('#', `shard ${shard}: ${message}`),
-  });
+  const running = await startNodeMesh(ctx, Array.from({ length: shards - 1 }, (_, i) => i + 1), spread);
   let dead = false;
   let nextShard = 0;
   const congested: NodeConn[] = [];

@@ -5,7 +5,8 @@
  * error in the worker is reported through `onError`. `unref` lets the process exit while it runs.
  */
 import { Worker } from 'node:worker_threads';
-import type { ShardInit, WorkerEvent, WorkerHandle } from '../core/mesh.js';
+import { startMesh, type RunningMesh, type ShardInit, type WorkerEvent, type WorkerHandle } from '../core/mesh.js';
+import type { HostContext } from './server.js';
 
 const ENTRY = new URL('./shard-thread.js', import.meta.url);
 /**
@@ -42,4 +43,17 @@ export function spawnNodeShardWorker(
       await worker.terminate();
     },
   };
+}
+
+/** The mesh of a Node host design: `workerShards` in worker threads, an I/O endpoint if asked. */
+export function startNodeMesh(ctx: HostContext, workerShards: number[], ioEndpoint: boolean): Promise<RunningMesh> {
+  return startMesh({
+    shards: ctx.shards,
+    workerShards,
+    ioEndpoint,
+    init: () => ({ module: ctx.module, seed: ctx.seed(), serverInfo: ctx.serverInfo(0), loop: ctx.workerLoop }),
+    spawn: spawnNodeShardWorker,
+    onFatal: ctx.fatal,
+    onLog: (shard, _level, message) => ctx.log('#', `shard ${shard}: ${message}`),
+  });
 }
