@@ -10,7 +10,9 @@ import { registerAllCommands } from "./commands/registry";
 import { setServerInfo, setShardPlace } from "./shard/server-info";
 import { ByteBuf } from "./util/mem";
 import { buildPlacement } from "./shard/placement";
-import { initInbox, deliverBatch } from "./shard/inbox";
+import { initInbox, deliverBatch, drainLoopback } from "./shard/inbox";
+import { sweepTimeouts } from "./blocking/blocked";
+import { setTracing } from "./blocking/trace";
 import { initSessions } from "./shard/session";
 
 const input = new ByteBuf();
@@ -62,9 +64,16 @@ export function shard_deliver(from: u32, len: u32, now: f64): u32 {
 
 export function tick(now: f64): u32 {
   clockSet(<i64>now);
+  sweepTimeouts(nowMs);
+  drainLoopback();
   activeExpireCycle();
   tableMaintenance();
   return outboxSeal();
+}
+
+/** Trace records (outbox kind 4) of the blocking protocol on (1) or off (0): docs/abi.md. */
+export function trace(on: u32): void {
+  setTracing(on != 0);
 }
 
 export function outbox_ptr(): usize {

@@ -5,12 +5,13 @@
 //   tot-mem=1034 events=r cmd=client|info user=default redir=-1 resp=2
 //
 // Same fields, same order. Real figures: id, addresses, name, age and idle (whole seconds, from the
-// shard's clock), flags (P subscribed, x in MULTI, d a WATCHed key changed, e NO-EVICT, else N),
+// shard's clock), flags (P subscribed, x in MULTI, b blocked, d a WATCHed key changed, e NO-EVICT, else N),
 // subscriptions, MULTI's queue (multi, multi-mem), the input buffer (qbuf, qbuf-free), the arguments of
 // the command running (argv-mem, the caller only), the bytes the connection holds (tot-mem), the last
 // command and the protocol. The rest describe machinery this server does not have (per-client reply
 // buffers, shard channels, tracking) and print Redis's idle values. The fd is the host's when it says,
 // else -1.
+import { isBlocked } from "../blocking/blocked";
 import { Conn } from "../shard/conn";
 import { argc, argLen } from "../shard/args";
 import { nowMs } from "../shard/clock";
@@ -37,6 +38,7 @@ function putFlags(c: Conn): void {
   const before = text.len;
   if (isSubscribed(c)) putByte(0x50);
   if (c.inMulti) putByte(0x78);
+  if (isBlocked(c.id)) putByte(0x62);
   if (c.watchDirty) putByte(0x64);
   if (c.noEvict) putByte(0x65);
   if (text.len == before) putByte(0x4e);

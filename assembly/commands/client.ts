@@ -14,7 +14,9 @@ import { defineCommand, defineSubcommand, F_ADMIN, F_NOSCRIPT, F_LOADING, F_STAL
 import {
   replyInt, replyOk, replyNull, replyBulk, replyErrorLit, replyArrayLen, replySimpleLit,
 } from "../resp/writer";
-import { argIs, argToInt, argInt } from "./options";
+import { argIs, argToInt, argToIntOrReply, argInt } from "./options";
+import { unblockConn } from "../blocking/blocked";
+import { UNBLOCK_TIMEOUT, UNBLOCK_ERROR } from "../blocking/block-op";
 import { validClientName, setClientName } from "./client-name";
 import { putClientInfo, isSubscribed } from "./client-list";
 import { textStart, textVerbatim, putByte, replyErrorQuoting } from "./report-text";
@@ -196,6 +198,24 @@ function clientKill(c: Conn): void {
   replyKilled(killLocal(f, c.id), argc == 3);
 }
 
+// ---- CLIENT UNBLOCK id [TIMEOUT|ERROR] ----
+
+/** The reason argument (TIMEOUT by default); 0 after replying Redis's error. */
+export function unblockReasonOrReply(): u8 {
+  if (argc < 4 || argIs(3, TIMEOUT)) return UNBLOCK_TIMEOUT;
+  if (argIs(3, ERROR)) return UNBLOCK_ERROR;
+  replyErrorLit(ERR_UNBLOCK_REASON);
+  return 0;
+}
+
+function clientUnblock(c: Conn): void {
+  if (!argToIntOrReply(2)) return;
+  const id = argInt;
+  const how = unblockReasonOrReply();
+  if (how == 0) return;
+  replyInt(id < 0 || id > <i64>u32.MAX_VALUE ? 0 : unblockConn(<u32>id, how));
+}
+
 // ---- the rest ----
 
 function clientNoEvict(c: Conn): void {
@@ -226,6 +246,7 @@ export function registerClientCommands(): void {
   defineSubcommand(parent, "list", -2, admin, 0, 0, 0, adminCats, clientList);
   defineSubcommand(parent, "kill", -3, admin, 0, 0, 0, adminCats, clientKill);
   defineSubcommand(parent, "no-evict", 3, admin, 0, 0, 0, adminCats, clientNoEvict);
+  defineSubcommand(parent, "unblock", -3, admin, 0, 0, 0, adminCats, clientUnblock);
   defineSubcommand(parent, "help", 2, F_LOADING | F_STALE, 0, 0, 0, cats, clientHelp);
 }
 
@@ -296,3 +317,7 @@ const HELP: Lit[] = [
   new Lit("HELP"),
   new Lit("    Prints this help."),
 ];
+
+const TIMEOUT = new Lit("timeout");
+const ERROR = new Lit("error");
+const ERR_UNBLOCK_REASON = new Lit("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");

@@ -10,7 +10,8 @@
 // that need figures nobody keeps here (network bytes, ops per second, error counts, latency
 // percentiles, command durations) are left out, or zero where Redis's line format needs them.
 import { Command, allCommands } from "./table";
-import { total, T_CLIENTS, T_KEYS, T_EXPIRES, T_TTL_SUM, T_TTL_KEYS, T_HITS, T_MISSES, T_EXPIRED, T_COMMANDS,
+import { blockedCount } from "../blocking/blocked";
+import { total, T_BLOCKED, T_BLOCKED_TIMEOUT, T_CLIENTS, T_KEYS, T_EXPIRES, T_TTL_SUM, T_TTL_KEYS, T_HITS, T_MISSES, T_EXPIRED, T_COMMANDS,
          T_CONNECTIONS, T_CHANNELS, T_PATTERNS, T_MEMORY } from "./mesh-totals";
 import { conns } from "../shard/conn";
 import { nowMs } from "../shard/clock";
@@ -124,8 +125,10 @@ export function writeClients(running: Command | null): void {
   lineInt("connected_clients", total(T_CLIENTS, conns.size));
   lineInt("cluster_connections", 0);
   lineInt("client_recent_max_input_buffer", largestInput);
-  lines("client_recent_max_output_buffer:0\nblocked_clients:0\ntracking_clients:0\n" +
-    "clients_in_timeout_table:0");
+  lines("client_recent_max_output_buffer:0");
+  lineInt("blocked_clients", total(T_BLOCKED, blockedCount(false)));
+  lineInt("tracking_clients", 0);
+  lineInt("clients_in_timeout_table", total(T_BLOCKED_TIMEOUT, blockedCount(true)));
 }
 
 function linePercent(name: string, part: f64, whole: f64): void {

@@ -3,7 +3,7 @@
 // store/list.ts; the entry holds a list's header address with TYPE_LIST. Replies, error texts and their
 // order follow Redis 7.0's t_list.c: a command parses its numbers first or looks its key up first
 // exactly where Redis does. A write that empties a list deletes the key; every write marks the key
-// modified (WATCH). Moves whose keys span shards are lists-cross.ts; blocking variants are not here.
+// modified (WATCH). Moves whose keys span shards are lists-cross.ts; the blocking forms lists-blocking.ts.
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
 import { defineCommand, crossShard, F_WRITE, F_READONLY, F_DENYOOM, F_FAST } from "./table";
@@ -21,6 +21,7 @@ import {
   elemPtr, elemLen,
 } from "../store/list";
 import { startLmove, startRpoplpush, startLmpop, registerListInternals } from "./lists-cross";
+import { registerBlockingListCommands } from "./lists-blocking";
 
 /** The entry byte for a list's encoding: Redis 7.0 has one, "quicklist" (commands/keys-names.ts). */
 export const ENC_QUICKLIST: u8 = 0;
@@ -317,14 +318,14 @@ function lmoveGeneric(fromHead: bool, toHead: bool): void {
   moved.shrinkIfIdle();
 }
 
-function lmove(c: Conn): void {
+export function lmove(c: Conn): void {
   const from = argWhere(3);
   const to = argWhere(4);
   if (from < 0 || to < 0) { replyErrorLit(E.ERR_SYNTAX); return; }
   lmoveGeneric(from == 1, to == 1);
 }
 
-function rpoplpush(c: Conn): void { lmoveGeneric(false, true); }
+export function rpoplpush(c: Conn): void { lmoveGeneric(false, true); }
 
 // ---- LMPOP numkeys key [key …] LEFT|RIGHT [COUNT count] ----
 
@@ -334,11 +335,17 @@ export let mpopHead: bool = true;
 export let mpopCount: i64 = 1;
 
 /** Parses LMPOP's arguments (keys from 2); false after replying Redis's error. */
-export function parseLmpop(): bool {
-  if (!parseI64(argPtr(1), argLen(1)) || parsedI64 < 1) { replyErrorLit(E.ERR_NUMKEYS_POSITIVE); return false; }
+export function parseLmpop(): bool { return parseMpopAt(1); }
+
+/** The first key's index, as parseMpopAt found it. */
+export let mpopFirstKey: i32 = 2;
+
+/** Parses `numkeys key [key …] LEFT|RIGHT [COUNT count]` from argument `at` (BLMPOP's is 2). */
+export function parseMpopAt(at: i32): bool {
+  if (!parseI64(argPtr(at), argLen(at)) || parsedI64 < 1) { replyErrorLit(E.ERR_NUMKEYS_POSITIVE); return false; }
   const numkeys = parsedI64;
-  if (numkeys >= <i64>argc - 2) { replyErrorLit(E.ERR_SYNTAX); return false; }
-  const whereIdx = <i32>numkeys + 2;
+  if (numkeys >= <i64>argc - at - 1) { replyErrorLit(E.ERR_SYNTAX); return false; }
+  const whereIdx = <i32>numkeys + at + 1;
   const where = argWhere(whereIdx);
   if (where < 0) { replyErrorLit(E.ERR_SYNTAX); return false; }
   let count: i64 = -1;
@@ -353,17 +360,17 @@ export function parseLmpop(): bool {
     }
   }
   mpopKeys = <i32>numkeys;
+  mpopFirstKey = at + 1;
   mpopHead = where == 1;
   mpopCount = count == -1 ? 1 : count;
   return true;
 }
 
-/** Pops from the first non-empty list among keys 2 … ; `[key, [elements]]`, or a null array. */
-export function lmpop(c: Conn): void {
-  if (!parseLmpop()) return;
-  for (let k = 2; k < 2 + mpopKeys; k++) {
+/** Pops from the first non-empty list among the parsed keys: `[key, [elements]]`; false if all empty. */
+export function mpopTry(): bool {
+  for (let k = mpopFirstKey; k < mpopFirstKey + mpopKeys; k++) {
     const e = listEntry(k, false);
-    if (e < 0) return;
+    if (e < 0) return true;
     if (e == 0) continue;
     const l = entryValue(<usize>e);
     const n = <u32>min<i64>(mpopCount, listLen(l));
@@ -371,9 +378,15 @@ export function lmpop(c: Conn): void {
     replyBulk(argPtr(k), argLen(k));
     popAndReply(l, n, mpopHead, true);
     listWritten(<usize>e);
-    return;
+    return true;
   }
-  replyNullArray();
+  return false;
+}
+
+/** Pops from the first non-empty list among keys 2 … ; `[key, [elements]]`, or a null array. */
+export function lmpop(c: Conn): void {
+  if (!parseLmpop()) return;
+  if (!mpopTry()) replyNullArray();
 }
 
 export function registerListCommands(): void {
@@ -397,6 +410,7 @@ export function registerListCommands(): void {
   // Movable keys (numkeys): the table cannot place them, so the starter always decides where it runs.
   crossShard(defineCommand("lmpop", -4, F_WRITE, 0, 0, 0, "write list slow", lmpop), startLmpop, true, false);
   registerListInternals();
+  registerBlockingListCommands();
 }
 
 const LEFT = new Lit("left");

@@ -15,7 +15,9 @@ export const T_CONNECTIONS = 9;
 export const T_CHANNELS = 10;
 export const T_PATTERNS = 11;
 export const T_MEMORY = 12;
-export const T_COUNT = 13;
+export const T_BLOCKED = 13;
+export const T_BLOCKED_TIMEOUT = 14;
+export const T_COUNT = 15;
 
 let totals: StaticArray<i64> | null = null;
 

@@ -6,16 +6,19 @@ import { Conn, conns } from "../shard/conn";
 import { argc, argPtr, argLen, argvSave, argvLoad } from "../shard/args";
 import { Command, lookupCommand, crossShard, defineInternal, lookupSubcommand } from "./table";
 import { Op } from "../shard/ops";
-import { GatherOp, putHeader } from "../shard/gather";
+import { GatherOp, SumOp, putHeader } from "../shard/gather";
 import { reqBegin, reqArg } from "../shard/messages";
 import { shardIndex, shardCount } from "../shard/server-info";
 import { pushCapture, popCapture, replyTarget, replyVerbatim, replyArrayLen, replyInt, writeRaw } from "../resp/writer";
 import { ByteBuf, Lit } from "../util/mem";
 import { headerValue, headerEnd } from "../resp/frame";
 import { formatI64, parseI64, parsedI64 } from "../util/int";
-import { clientList, killFilterOrReply, killLocal, replyKilled } from "./client";
+import { clientList, killFilterOrReply, killLocal, replyKilled, unblockReasonOrReply } from "./client";
+import { argToIntOrReply } from "./options";
+import { UNBLOCK_TIMEOUT, UNBLOCK_ERROR } from "../blocking/block-op";
 import { setTotals, T_CLIENTS, T_KEYS, T_EXPIRES, T_TTL_SUM, T_TTL_KEYS, T_HITS, T_MISSES, T_EXPIRED,
          T_COMMANDS, T_CONNECTIONS, T_CHANNELS, T_PATTERNS, T_MEMORY, T_COUNT } from "./mesh-totals";
+import { blockedCount, unblockConn } from "../blocking/blocked";
 import { averageTtl, ttlSampleSum, ttlSampleKeys, distinctSubscriptions } from "./info-sections";
 import { keyspaceHits, keyspaceMisses, expiredKeys, connectionsReceived, commandsProcessed, usedMemory } from "./server-stats";
 import { keyCount, volatileCount } from "../store/keyspace";
@@ -120,6 +123,26 @@ function internalClientKill(c: Conn): void {
   replyInt(killLocal(f, callerId));
 }
 
+// ---- CLIENT UNBLOCK ----
+
+function startClientUnblock(c: Conn, parent: Op | null, holder: u32): Op | null {
+  if (!argToIntOrReply(2) || unblockReasonOrReply() == 0) return null;
+  const op = new SumOp(c);
+  op.parent = parent;
+  op.holder = holder;
+  op.plainReplies = true;
+  toEveryShard(op, CLIENT_UNBLOCK, c.id);
+  return op;
+}
+
+/** `\0clientunblock <caller> <id> [reason]`: 1 when that connection lives here and was blocked. */
+function internalClientUnblock(c: Conn): void {
+  parseI64(argPtr(2), argLen(2));
+  const id = parsedI64;
+  const how = argc > 3 && (load<u8>(argPtr(3)) | 0x20) == 0x65 ? UNBLOCK_ERROR : UNBLOCK_TIMEOUT;
+  replyInt(id < 0 || id > <i64>u32.MAX_VALUE ? 0 : unblockConn(<u32>id, how));
+}
+
 // ---- INFO ----
 
 class InfoOp extends GatherOp {
@@ -182,6 +205,8 @@ function internalStats(c: Conn): void {
   replyInt(distinctSubscriptions(false));
   replyInt(distinctSubscriptions(true));
   replyInt(<i64>usedMemory());
+  replyInt(blockedCount(false));
+  replyInt(blockedCount(true));
 }
 
 let infoCommand: Command | null = null;
@@ -197,10 +222,13 @@ export function registerMeshViews(): void {
     if (list != null) crossShard(list!, startClientList, true, false);
     const kill = lookupSubcommand(client!, KILL.ptr, KILL.len);
     if (kill != null) crossShard(kill!, startClientKill, true, false);
+    const unblock = lookupSubcommand(client!, UNBLOCK.ptr, UNBLOCK.len);
+    if (unblock != null) crossShard(unblock!, startClientUnblock, true, false);
   }
   defineInternal("\0clientlist", internalClientList);
   defineInternal("\0clientkill", internalClientKill);
   defineInternal("\0stats", internalStats);
+  defineInternal("\0clientunblock", internalClientUnblock);
 }
 
 const INFO = new Lit("info");
@@ -210,3 +238,5 @@ const KILL = new Lit("kill");
 const CLIENT_LIST = new Lit("\0clientlist");
 const CLIENT_KILL = new Lit("\0clientkill");
 const STATS = new Lit("\0stats");
+const UNBLOCK = new Lit("unblock");
+const CLIENT_UNBLOCK = new Lit("\0clientunblock");

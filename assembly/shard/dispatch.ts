@@ -3,7 +3,9 @@
 // with Redis's exact texts (arguments quoted and cut at 128 bytes, CR/LF turned into spaces).
 import { Conn } from "./conn";
 import { argc, argPtr, argLen } from "./args";
-import { Command, lookupCommand, lookupSubcommand } from "../commands/table";
+import { Command, lookupCommand, lookupSubcommand, F_BLOCKING } from "../commands/table";
+import { BlockingCommand, blockingEntryOf } from "../blocking/registry";
+import { startBlocking } from "../blocking/start";
 import { replyTarget, replyError } from "../resp/writer";
 import { ByteBuf, Lit } from "../util/mem";
 import { clockSet } from "./clock";
@@ -102,6 +104,10 @@ function dispatchChecked(c: Conn, nowMs: i64): void {
 
 /** Runs a command here or starts it across shards; its reply keeps its place in the pipeline. */
 function execute(c: Conn, cmd: Command): void {
+  if ((cmd.flags & F_BLOCKING) != 0) {
+    const b = blockingEntryOf(cmd);
+    if (b != null) { executeBlocking(c, b); return; }
+  }
   const queued = mustQueue(c);
   if (queued) beginQueuedReply(c);
   if (cmd.originOnly || runsHere(cmd)) {
@@ -114,6 +120,14 @@ function execute(c: Conn, cmd: Command): void {
       return;
     }
   }
+  if (queued) endQueuedReply();
+}
+
+/** A blocking command outside MULTI: it may wait (blocking/start.ts), its reply in its place. */
+function executeBlocking(c: Conn, b: BlockingCommand): void {
+  const queued = mustQueue(c);
+  if (queued) beginQueuedReply(c);
+  startBlocking(c, b);
   if (queued) endQueuedReply();
 }
 

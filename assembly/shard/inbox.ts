@@ -6,6 +6,7 @@ import { conns } from "./conn";
 import { Conn } from "./conn";
 import {
   M_REQ, M_REP, M_LOCK, M_LOCKED, M_UNLOCK, M_DIRTY, M_UNWATCH, MF_RESP3, MF_LOCKED, HEADER,
+  M_ARM, M_READY, M_SERVE, M_SERVED, M_DELIVERED, M_RESTORE, M_DISARM,
   msgType, msgFlags, msgOp, msgPart, msgConn, msgHolder, sendReply,
 } from "./messages";
 import { opById } from "./ops";
@@ -18,6 +19,11 @@ import { ByteBuf } from "../util/mem";
 import { shardIndex } from "./server-info";
 import { watchForgetConn, watchCheckExpired, markDirty } from "./watch";
 import { keyExpiredNow } from "../store/keyspace";
+import {
+  armFromMessage, serveFromMessage, disarmFromMessage, deliveredFromMessage, restoreFromMessage,
+  readyFromMessage, servedFromMessage,
+} from "../blocking/protocol-in";
+import { readyPending, serveReadyKeys } from "../blocking/waiters";
 
 /** The client a forwarded command runs for: the origin keeps the real connection. */
 const remoteClient = new Conn(0, 0);
@@ -40,7 +46,11 @@ export function initInbox(): void {}
 
 function lockFreed(): void {
   replayHeld();
-  if (!lockHeld()) resumeHook();
+  if (!lockHeld()) {
+    // What the transaction wrote wakes blocked clients now that it is complete.
+    if (readyPending()) serveReadyKeys();
+    resumeHook();
+  }
 }
 
 function replayHeld(): void {
@@ -61,6 +71,7 @@ export function deliverBatch(from: u32, ptr: usize, len: u32): void {
   while (at + 4 <= len) {
     const n = load<u32>(ptr + at);
     handleMessage(from, ptr + at + 4, n);
+    if (readyPending()) serveReadyKeys();
     at += 4 + n;
   }
   drainLoopback();
@@ -68,12 +79,14 @@ export function deliverBatch(from: u32, ptr: usize, len: u32): void {
 
 /** Processes the messages this shard sent itself, until there are none. */
 export function drainLoopback(): void {
+  if (readyPending()) serveReadyKeys();
   while (loopbackPending()) {
     const batch = loopbackTake();
     let at: u32 = 0;
     while (at + 4 <= batch.len) {
       const n = load<u32>(batch.ptr + at);
       handleMessage(shardIndex, batch.ptr + at + 4, n);
+      if (readyPending()) serveReadyKeys();
       at += 4 + n;
     }
     batch.len = 0;
@@ -102,7 +115,24 @@ function handleMessage(from: u32, m: usize, n: u32): void {
     markDirty(msgConn(m), msgOp(m));
   } else if (type == M_UNWATCH) {
     watchForgetConn(from, msgConn(m));
+  } else {
+    handleBlockingMessage(type, from, m, n);
   }
+}
+
+/** The blocking protocol; a serve or a restore writes, so it waits while a transaction holds the lock. */
+function handleBlockingMessage(type: u8, from: u32, m: usize, n: u32): void {
+  if (type == M_ARM) armFromMessage(from, m, n);
+  else if (type == M_READY) readyFromMessage(from, m, n);
+  else if (type == M_SERVE) {
+    if (lockHeld()) { hold(from, m, n); return; }
+    serveFromMessage(from, m, n);
+  } else if (type == M_SERVED) servedFromMessage(from, m, n);
+  else if (type == M_DELIVERED) deliveredFromMessage(m);
+  else if (type == M_RESTORE) {
+    if (lockHeld()) { hold(from, m, n); return; }
+    restoreFromMessage(from, m);
+  } else if (type == M_DISARM) disarmFromMessage(from, m);
 }
 
 function hold(from: u32, m: usize, n: u32): void {

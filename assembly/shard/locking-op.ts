@@ -44,11 +44,17 @@ export class LockingOp extends Op {
 
   /** Releases the locks this op took and finishes with the reply. */
   done(ptr: usize, len: u32): void {
-    if (this.ownsLocks) {
-      for (let i = 0; i < this.locked; i++) sendSignal(this.shards[i], M_UNLOCK, this.id, this.connId);
-      this.locked = 0;
-    }
+    this.unlock();
     this.finish(ptr, len);
+  }
+
+  /** Releases the locks this op took (it may go on without them: a blocked command waits unlocked). */
+  unlock(): void {
+    if (!this.ownsLocks) return;
+    for (let i = 0; i < this.locked; i++) sendSignal(this.shards[i], M_UNLOCK, this.id, this.connId);
+    this.locked = 0;
+    this.ownsLocks = false;
+    this.holder = 0;
   }
 }
 

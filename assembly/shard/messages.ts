@@ -15,6 +15,15 @@
 //   UNLOCK  origin → target  release one level of the lock held by `op`.
 //   DIRTY   target → origin  a key watched by connection `conn` was modified (WATCH).
 //   UNWATCH origin → target  forget every key watched by connection `conn`.
+// The blocking protocol (docs/blocking.md; assembly/blocking/): `op` carries the blocked command's
+// sequence number at its origin (never reused), `conn` the origin's connection id.
+//   ARM       origin → target  body = argv: [kind, key…]: register the waiter on these keys, in order.
+//   READY     target → origin  body = the key: it has data and this waiter is next in its queue.
+//   SERVE     origin → target  body = argv: [key, how…]: pop for this waiter now; `part` = attempt.
+//   SERVED    target → origin  flags SERVED_DATA when something was taken; body = [escrow u32][payload].
+//   DELIVERED origin → target  body = [escrow u32]: the payload reached a live connection; forget it.
+//   RESTORE   origin → target  body = [escrow u32]: nobody took it; put it back where it came from.
+//   DISARM    origin → target  forget every registration of this waiter here.
 import { outboxMessage, outboxCommitMessage } from "./outbox";
 import { loopbackReserve, loopbackCommit } from "./loopback";
 import { shardIndex } from "./server-info";
@@ -27,9 +36,18 @@ export const M_LOCKED: u8 = 4;
 export const M_UNLOCK: u8 = 5;
 export const M_DIRTY: u8 = 6;
 export const M_UNWATCH: u8 = 7;
+export const M_ARM: u8 = 8;
+export const M_READY: u8 = 9;
+export const M_SERVE: u8 = 10;
+export const M_SERVED: u8 = 11;
+export const M_DELIVERED: u8 = 12;
+export const M_RESTORE: u8 = 13;
+export const M_DISARM: u8 = 14;
 
 export const MF_RESP3: u8 = 1;
 export const MF_LOCKED: u8 = 2;
+/** SERVED: the serve took something (else the key was empty by then). */
+export const MF_SERVED_DATA: u8 = 4;
 
 export const HEADER: u32 = 20;
 
@@ -83,6 +101,22 @@ export function sendReply(to: u32, op: u32, part: u32, ptr: usize, len: u32): vo
   messageCommit(HEADER + len);
 }
 
+/** A message whose body is `len` bytes at `ptr`, optionally after a u32 (`withWord`). */
+export function sendBody(to: u32, type: u8, flags: u8, op: u32, part: u32, conn: u32,
+                         withWord: bool, word: u32, ptr: usize, len: u32): void {
+  const extra: u32 = withWord ? 4 : 0;
+  const at = messageReserve(to, HEADER + extra + len);
+  header(at, type, flags, op, part, conn, 0);
+  if (withWord) store<u32>(at + HEADER, word);
+  memory.copy(at + HEADER + extra, ptr, len);
+  messageCommit(HEADER + extra + len);
+}
+
+/** A message whose body is the argv collected with reqBegin/reqArg (ARM, SERVE). */
+export function sendArgv(type: u8, op: u32, part: u32, conn: u32): void {
+  buildArgv(type, 0, op, part, conn, 0);
+}
+
 /** Where a REQ is being built: argv is appended with `reqArg`, then `reqSend()`. */
 let reqAt: usize = 0;
 let reqLen: u32 = 0;
@@ -112,11 +146,15 @@ export function reqWholeArgv(): void {
 }
 
 export function reqSend(flags: u8, op: u32, part: u32, conn: u32, holder: u32): void {
+  buildArgv(M_REQ, flags, op, part, conn, holder);
+}
+
+function buildArgv(type: u8, flags: u8, op: u32, part: u32, conn: u32, holder: u32): void {
   const n = reqArgs.length;
   let size: u32 = HEADER + 4;
   for (let i = 0; i < n; i++) size += 4 + unchecked(reqLens[i]);
   const at = messageReserve(reqTo, size);
-  header(at, M_REQ, flags, op, part, conn, holder);
+  header(at, type, flags, op, part, conn, holder);
   store<u32>(at + HEADER, n);
   let w = at + HEADER + 4;
   for (let i = 0; i < n; i++) {

@@ -8,6 +8,8 @@ export const KIND_DATA: u8 = 1;
 export const KIND_CLOSE: u8 = 2;
 /** A message for another shard: `conn` is the target shard's index (shard/messages.ts). */
 export const KIND_MSG: u8 = 3;
+/** A trace event (docs/abi.md): one JSON object, only while the host asked for tracing. */
+export const KIND_TRACE: u8 = 4;
 const HEADER: u32 = 9;
 
 let buf: usize = rawAlloc(1 << 16);
@@ -82,4 +84,13 @@ export function outboxCommitMessage(size: u32): void {
 /** Asks the host to close `conn` once what is before this record has been written. */
 export function outboxClose(conn: u32): void {
   openRecord(KIND_CLOSE, conn);
+}
+
+/** A trace record with `n` payload bytes from `ptr`. */
+export function outboxTrace(ptr: usize, n: u32): void {
+  openRecord(KIND_TRACE, 0);
+  store<u32>(buf + len - 4, n);
+  grow(n);
+  memory.copy(buf + len, ptr, n);
+  len += n;
 }

@@ -17,6 +17,8 @@ import { loopbackPending } from "./loopback";
 import { drainLoopback, onResumeConnections } from "./inbox";
 import { onBarrierLifted, onFlushedForClose, mustQueue } from "./replies";
 import { connGone } from "../commands/multi";
+import { blockedConnGone } from "../blocking/blocked";
+import { readyPending } from "../blocking/waiters";
 
 /** Connections that stopped before a command because the shard is locked by a transaction. */
 const stalledByLock = new Array<Conn>();
@@ -47,8 +49,9 @@ export function connClose(id: u32): void {
   conns.delete(id);
   c.open = false;
   connGone(c);
+  blockedConnGone(c);
   c.release();
-  if (loopbackPending()) drainLoopback();
+  if (loopbackPending() || readyPending()) drainLoopback();
 }
 
 /** Ends a connection from inside: the host closes it after writing what is queued. */
@@ -101,7 +104,7 @@ function runFrames(c: Conn, base: usize, total: u32, nowMs: i64): void {
     if (r == PARSE_EMPTY) continue;
     if (r == PARSE_ERROR) { replyProtocolError(c); return; }
     dispatch(c, nowMs);
-    if (loopbackPending()) drainLoopback();
+    if (loopbackPending() || readyPending()) drainLoopback();
   }
 }
 

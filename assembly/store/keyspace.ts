@@ -14,6 +14,7 @@ import {
 import { strFree } from "./strval";
 import { listFree } from "./list";
 import { keyModified, allKeysModified } from "../shard/watch";
+import { keyTouched } from "../blocking/waiters";
 
 const HASH_SEED: u32 = 0x5bd1e995;
 
@@ -90,6 +91,7 @@ export function lookupRead(key: usize, len: u32): usize {
 /** Adds a new key (the caller knows it is absent) with no value yet; returns its entry. */
 export function insertKey(key: usize, len: u32): usize {
   keyModified(key, len);
+  keyTouched(key, len);
   const e = entryAlloc(key, len, keyHash(key, len));
   entrySetAccess(e, accessClock());
   db.add(e);
@@ -98,9 +100,10 @@ export function insertKey(key: usize, len: u32): usize {
 
 // ---- expiry ----
 
-/** A write changed the entry's value or TTL in place (WATCH sees it). */
+/** A write changed the entry's value or TTL in place (WATCH sees it; blocked clients get a look). */
 export function entryModified(e: usize): void {
   keyModified(entryKey(e), entryKeyLen(e));
+  keyTouched(entryKey(e), entryKeyLen(e));
 }
 
 export function setExpire(e: usize, at: i64): void {

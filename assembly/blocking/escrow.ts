@@ -1,0 +1,69 @@
+// Escrow: what a serve popped for a waiter of another shard, kept here until its origin says it reached a
+// live connection (DELIVERED) or that nobody took it (RESTORE). A restore puts the elements back at the
+// end they came from, in their order, and the key's next waiter is offered them: no element is lost
+// when a connection closes mid-serve, and none is served twice.
+import { ByteBuf } from "../util/mem";
+import { lookup, entryModified } from "../store/keyspace";
+import { entryType, entryValue, TYPE_LIST } from "../store/entry";
+import { listPush } from "../store/list";
+import { createList } from "../commands/lists";
+
+class Escrow {
+  readonly key: ByteBuf = new ByteBuf();
+  readonly elements: Array<ByteBuf> = new Array<ByteBuf>();
+  atHead: bool = true;
+
+  release(): void {
+    this.key.release();
+    for (let i = 0; i < this.elements.length; i++) unchecked(this.elements[i]).release();
+  }
+}
+
+const held = new Map<u32, Escrow>();
+let nextId: u32 = 0;
+
+export function escrowCount(): i32 { return held.size; }
+
+/** Opens an escrow for elements popped from `key` at one end; add them in pop order. */
+export function escrowOpen(key: usize, keyLen: u32, atHead: bool): u32 {
+  if (++nextId == 0) nextId = 1;
+  const e = new Escrow();
+  e.key.append(key, keyLen);
+  e.atHead = atHead;
+  held.set(nextId, e);
+  return nextId;
+}
+
+export function escrowAdd(id: u32, ptr: usize, len: u32): void {
+  const b = new ByteBuf();
+  b.append(ptr, len);
+  held.get(id).elements.push(b);
+}
+
+/** DELIVERED: the elements are the client's now. */
+export function escrowRelease(id: u32): void {
+  if (!held.has(id)) return;
+  held.get(id).release();
+  held.delete(id);
+}
+
+/**
+ * RESTORE: back where they came from (the list is made again if it went empty). If the key now holds
+ * another type, it was overwritten meanwhile, which would have dropped the elements with the list.
+ */
+export function escrowRestore(id: u32): void {
+  if (!held.has(id)) return;
+  const e = held.get(id);
+  held.delete(id);
+  let entry = lookup(e.key.ptr, e.key.len);
+  if (entry == 0) entry = createList(e.key.ptr, e.key.len);
+  if (entryType(entry) == TYPE_LIST) {
+    entryModified(entry);
+    const l = entryValue(entry);
+    for (let i = e.elements.length - 1; i >= 0; i--) {
+      const b = unchecked(e.elements[i]);
+      listPush(l, b.ptr, b.len, e.atHead);
+    }
+  }
+  e.release();
+}
