@@ -52,3 +52,7 @@ export const ERR_LPOS_COUNT_NEGATIVE = new Lit("ERR COUNT can't be negative");
 export const ERR_LPOS_MAXLEN_NEGATIVE = new Lit("ERR MAXLEN can't be negative");
 export const ERR_NUMKEYS_POSITIVE = new Lit("ERR numkeys should be greater than 0");
 export const ERR_COUNT_POSITIVE = new Lit("ERR count should be greater than 0");
+// Set commands (commands/sets*.ts).
+export const ERR_NUMKEYS_TOO_MANY = new Lit("ERR Number of keys can't be greater than number of args");
+export const ERR_LIMIT_NEGATIVE = new Lit("ERR LIMIT can't be negative");
+export const ERR_SRANDMEMBER_RANGE = new Lit("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");

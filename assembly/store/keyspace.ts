@@ -13,6 +13,8 @@ import {
 } from "./entry";
 import { strFree } from "./strval";
 import { listFree } from "./list";
+import { setFree } from "./set";
+import { TYPE_SET } from "./entry";
 import { keyModified, allKeysModified } from "../shard/watch";
 import { keyTouched } from "../blocking/waiters";
 
@@ -130,6 +132,7 @@ export function freeValue(e: usize): void {
   const type = entryType(e);
   if (type == TYPE_STRING) strFree(v);
   else if (type == TYPE_LIST) listFree(v);
+  else if (type == TYPE_SET) setFree(v);
   entrySetValue(e, 0);
 }
 

@@ -3,6 +3,8 @@
 import { ByteBuf } from "../util/mem";
 import { entryType, entryEncoding, entryExpireAt, entryValue, entrySetType, entrySetValue, TYPE_STRING,
          TYPE_LIST, NO_EXPIRY } from "./entry";
+import { TYPE_SET } from "./entry";
+import { setEncode, setDecode } from "./set";
 import { strNew, strData, strLen } from "./strval";
 import { listEncode, listDecode } from "./list";
 import { insertKey, lookup, deleteEntry, setExpire } from "./keyspace";
@@ -18,6 +20,7 @@ export function encodeValue(e: usize, out: ByteBuf): void {
   const v = entryValue(e);
   if (entryType(e) == TYPE_STRING) out.append(strData(v), strLen(v));
   else if (entryType(e) == TYPE_LIST) listEncode(v, out);
+  else if (entryType(e) == TYPE_SET) setEncode(v, out);
 }
 
 /** Replaces `key` (whatever it held) with an encoded value. */
@@ -29,6 +32,7 @@ export function decodeValueInto(key: usize, keyLen: u32, ptr: usize, len: u32): 
   entrySetType(e, type, load<u8>(ptr, 1));
   if (type == TYPE_STRING) entrySetValue(e, strNew(ptr + HEADER, len - HEADER));
   else if (type == TYPE_LIST) entrySetValue(e, listDecode(ptr + HEADER, len - HEADER));
+  else if (type == TYPE_SET) entrySetValue(e, setDecode(ptr + HEADER, len - HEADER));
   const at = load<i64>(ptr, 2);
   if (at != NO_EXPIRY) setExpire(e, at);
 }
