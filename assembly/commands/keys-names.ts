@@ -4,6 +4,7 @@
 // name here.
 import { TYPE_STRING, TYPE_LIST, TYPE_SET, TYPE_ZSET, TYPE_HASH, TYPE_STREAM, ENC_RAW, ENC_INT, ENC_EMBSTR } from "../store/entry";
 import { Lit } from "../util/mem";
+import { FORM_TABLE } from "../store/hash";
 
 /** "none" is the name of a missing key (TYPE, and SCAN's TYPE filter). */
 export const TYPE_NONE_NAME = new Lit("none");
@@ -27,6 +28,7 @@ export function encodingName(type: u8, encoding: u8): Lit {
     if (encoding == ENC_RAW) return RAW;
   }
   if (type == TYPE_LIST) return QUICKLIST;
+  if (type == TYPE_HASH) return encoding == FORM_TABLE ? HASHTABLE : LISTPACK;
   return UNKNOWN;
 }
 
@@ -42,3 +44,6 @@ const EMBSTR = new Lit("embstr");
 const RAW = new Lit("raw");
 /** Redis 7.0 encodes every list as a quicklist, however small (listpack lists came in 7.2). */
 const QUICKLIST = new Lit("quicklist");
+/** A hash's two encodings (store/hash.ts: the entry's encoding byte is the hash's form). */
+const LISTPACK = new Lit("listpack");
+const HASHTABLE = new Lit("hashtable");

@@ -2,6 +2,7 @@
 import { registerConnectionCommands } from "./connection";
 import { registerStringCommands } from "./strings";
 import { registerListCommands } from "./lists";
+import { registerHashCommands } from "./hashes";
 import { registerKeyCommands } from "./keys";
 import { registerServerCommands } from "./server";
 import { registerMultiCommands } from "./multi";
@@ -13,6 +14,7 @@ export function registerAllCommands(): void {
   registerConnectionCommands();
   registerStringCommands();
   registerListCommands();
+  registerHashCommands();
   registerKeyCommands();
   registerServerCommands();
   registerMultiCommands();

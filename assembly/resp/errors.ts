@@ -52,3 +52,9 @@ export const ERR_LPOS_COUNT_NEGATIVE = new Lit("ERR COUNT can't be negative");
 export const ERR_LPOS_MAXLEN_NEGATIVE = new Lit("ERR MAXLEN can't be negative");
 export const ERR_NUMKEYS_POSITIVE = new Lit("ERR numkeys should be greater than 0");
 export const ERR_COUNT_POSITIVE = new Lit("ERR count should be greater than 0");
+// Hash commands (commands/hashes*.ts).
+export const ERR_HASH_NOT_INT = new Lit("ERR hash value is not an integer");
+export const ERR_HASH_NOT_FLOAT = new Lit("ERR hash value is not a float");
+export const ERR_VALUE_NAN_INF = new Lit("ERR value is NaN or Infinity");
+export const ERR_VALUE_OUT_OF_RANGE = new Lit("ERR value is out of range");
+export const ERR_RANDFIELD_COUNT_RANGE = new Lit("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");

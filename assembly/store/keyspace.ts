@@ -11,8 +11,10 @@ import {
   entryValue, entryVolIdx, entrySetVolIdx, entrySetAccess, NO_EXPIRY, TYPE_STRING,
   entryAccess, entryEncoding, entrySetType, entrySetValue, TYPE_LIST,
 } from "./entry";
+import { TYPE_HASH } from "./entry";
 import { strFree } from "./strval";
 import { listFree } from "./list";
+import { hashFree } from "./hash";
 import { keyModified, allKeysModified } from "../shard/watch";
 
 const HASH_SEED: u32 = 0x5bd1e995;
@@ -127,6 +129,7 @@ export function freeValue(e: usize): void {
   const type = entryType(e);
   if (type == TYPE_STRING) strFree(v);
   else if (type == TYPE_LIST) listFree(v);
+  else if (type == TYPE_HASH) hashFree(v);
   entrySetValue(e, 0);
 }
 
