@@ -5,6 +5,7 @@
 import { TYPE_STRING, TYPE_LIST, TYPE_SET, TYPE_ZSET, TYPE_HASH, TYPE_STREAM, ENC_RAW, ENC_INT, ENC_EMBSTR } from "../store/entry";
 import { Lit } from "../util/mem";
 import { SET_ENC_INTSET } from "../store/set";
+import { FORM_TABLE } from "../store/hash";
 
 /** "none" is the name of a missing key (TYPE, and SCAN's TYPE filter). */
 export const TYPE_NONE_NAME = new Lit("none");
@@ -29,6 +30,7 @@ export function encodingName(type: u8, encoding: u8): Lit {
   }
   if (type == TYPE_LIST) return QUICKLIST;
   if (type == TYPE_SET) return encoding == SET_ENC_INTSET ? INTSET : HASHTABLE;
+  if (type == TYPE_HASH) return encoding == FORM_TABLE ? HASHTABLE : LISTPACK;
   return UNKNOWN;
 }
 
@@ -46,4 +48,6 @@ const RAW = new Lit("raw");
 const QUICKLIST = new Lit("quicklist");
 /** Redis 7.0 sets: "intset" while small and all integers, else "hashtable" (listpack sets came in 7.2). */
 const INTSET = new Lit("intset");
+/** A hash's two encodings (store/hash.ts: the entry's encoding byte is the hash's form). */
+const LISTPACK = new Lit("listpack");
 const HASHTABLE = new Lit("hashtable");

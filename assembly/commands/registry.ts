@@ -3,6 +3,7 @@ import { registerConnectionCommands } from "./connection";
 import { registerStringCommands } from "./strings";
 import { registerListCommands } from "./lists";
 import { registerSetCommands } from "./sets";
+import { registerHashCommands } from "./hashes";
 import { registerKeyCommands } from "./keys";
 import { registerServerCommands } from "./server";
 import { registerMultiCommands } from "./multi";
@@ -15,6 +16,7 @@ export function registerAllCommands(): void {
   registerStringCommands();
   registerListCommands();
   registerSetCommands();
+  registerHashCommands();
   registerKeyCommands();
   registerServerCommands();
   registerMultiCommands();

@@ -56,3 +56,9 @@ export const ERR_COUNT_POSITIVE = new Lit("ERR count should be greater than 0");
 export const ERR_NUMKEYS_TOO_MANY = new Lit("ERR Number of keys can't be greater than number of args");
 export const ERR_LIMIT_NEGATIVE = new Lit("ERR LIMIT can't be negative");
 export const ERR_SRANDMEMBER_RANGE = new Lit("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+// Hash commands (commands/hashes*.ts).
+export const ERR_HASH_NOT_INT = new Lit("ERR hash value is not an integer");
+export const ERR_HASH_NOT_FLOAT = new Lit("ERR hash value is not a float");
+export const ERR_VALUE_NAN_INF = new Lit("ERR value is NaN or Infinity");
+export const ERR_VALUE_OUT_OF_RANGE = new Lit("ERR value is out of range");
+export const ERR_RANDFIELD_COUNT_RANGE = new Lit("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");

@@ -11,10 +11,12 @@ import {
   entryValue, entryVolIdx, entrySetVolIdx, entrySetAccess, NO_EXPIRY, TYPE_STRING,
   entryAccess, entryEncoding, entrySetType, entrySetValue, TYPE_LIST,
 } from "./entry";
+import { TYPE_HASH } from "./entry";
 import { strFree } from "./strval";
 import { listFree } from "./list";
 import { setFree } from "./set";
 import { TYPE_SET } from "./entry";
+import { hashFree } from "./hash";
 import { keyModified, allKeysModified } from "../shard/watch";
 import { keyTouched } from "../blocking/waiters";
 
@@ -133,6 +135,7 @@ export function freeValue(e: usize): void {
   if (type == TYPE_STRING) strFree(v);
   else if (type == TYPE_LIST) listFree(v);
   else if (type == TYPE_SET) setFree(v);
+  else if (type == TYPE_HASH) hashFree(v);
   entrySetValue(e, 0);
 }
 

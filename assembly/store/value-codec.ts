@@ -7,6 +7,8 @@ import { TYPE_SET } from "./entry";
 import { setEncode, setDecode } from "./set";
 import { strNew, strData, strLen } from "./strval";
 import { listEncode, listDecode } from "./list";
+import { hashEncode, hashDecode } from "./hash";
+import { TYPE_HASH } from "./entry";
 import { insertKey, lookup, deleteEntry, setExpire } from "./keyspace";
 
 const HEADER: u32 = 10;
@@ -21,6 +23,7 @@ export function encodeValue(e: usize, out: ByteBuf): void {
   if (entryType(e) == TYPE_STRING) out.append(strData(v), strLen(v));
   else if (entryType(e) == TYPE_LIST) listEncode(v, out);
   else if (entryType(e) == TYPE_SET) setEncode(v, out);
+  else if (entryType(e) == TYPE_HASH) hashEncode(v, out);
 }
 
 /** Replaces `key` (whatever it held) with an encoded value. */
@@ -33,6 +36,7 @@ export function decodeValueInto(key: usize, keyLen: u32, ptr: usize, len: u32): 
   if (type == TYPE_STRING) entrySetValue(e, strNew(ptr + HEADER, len - HEADER));
   else if (type == TYPE_LIST) entrySetValue(e, listDecode(ptr + HEADER, len - HEADER));
   else if (type == TYPE_SET) entrySetValue(e, setDecode(ptr + HEADER, len - HEADER));
+  else if (type == TYPE_HASH) entrySetValue(e, hashDecode(ptr + HEADER, len - HEADER));
   const at = load<i64>(ptr, 2);
   if (at != NO_EXPIRY) setExpire(e, at);
 }
