@@ -19,7 +19,7 @@ import { Op } from "../shard/ops";
 import { LockingOp } from "../shard/locking-op";
 import {
   reqBegin, reqArg, sendArgv, sendBody, sendSignal, M_ARM, M_SERVE, M_DELIVERED, M_RESTORE, M_DISARM,
-  MF_SERVED_DATA,
+  MF_SERVED_DATA, MF_RESP3,
 } from "../shard/messages";
 import { shardIndex, shardCount } from "../shard/server-info";
 import { nowMs } from "../shard/clock";
@@ -77,7 +77,7 @@ export class BlockOp extends LockingOp {
   /** Keys all here, tried already with nothing: wait on them. */
   waitHere(): void {
     const s = this.spec;
-    armWaiter(shardIndex, this.seq, this.connId, s.kind, s.keys);
+    armWaiter(shardIndex, this.seq, this.connId, s.kind, s.keys, s.keyArgs);
     this.armed[shardIndex] = true;
     this.enterWaiting();
   }
@@ -134,9 +134,10 @@ export class BlockOp extends LockingOp {
         if (s.keyShards[i] != shard) continue;
         if (!any) { reqBegin(shard); reqArg(KIND_ARG[s.kind].ptr, 1); any = true; }
         reqArg(s.keys[i].ptr, s.keys[i].len);
+        reqArg(s.keyArgs[i].ptr, s.keyArgs[i].len);
       }
       if (!any) continue;
-      sendArgv(M_ARM, this.seq, 0, this.connId);
+      sendArgv(M_ARM, 0, this.seq, 0, this.connId);
       this.armed[shard] = true;
     }
     this.unlock();
@@ -221,7 +222,7 @@ export class BlockOp extends LockingOp {
       for (let h = 0; h < s.serveHow.length; h++) reqArg(s.serveHow[h].ptr, s.serveHow[h].len);
     }
     traceKey("serve", shard, this.connId, this.seq, s.keys[i].ptr, s.keys[i].len, this.attempt);
-    sendArgv(M_SERVE, this.seq, this.attempt, this.connId);
+    sendArgv(M_SERVE, this.resp3 ? MF_RESP3 : 0, this.seq, this.attempt, this.connId);
   }
 
   // ---- serving ----

@@ -9,6 +9,8 @@ import { reqArg } from "../shard/messages";
 export class BlockSpec {
   readonly keys: Array<ByteBuf> = new Array<ByteBuf>();
   readonly keyShards: Array<u32> = new Array<u32>();
+  /** What the waiter waits for on each key beyond "data" (a stream ID …); empty for lists. */
+  readonly keyArgs: Array<ByteBuf> = new Array<ByteBuf>();
   /** A serve's arguments after the key (`pop L 1 1`), for a serve on the key's own shard. */
   readonly serveHow: Array<ByteBuf> = new Array<ByteBuf>();
   /** BLMOVE / BRPOPLPUSH: the destination list, its shard and end; null for pops. */
@@ -29,10 +31,14 @@ export class BlockSpec {
   constructor(readonly kind: u8) {}
 
   addKey(ptr: usize, len: u32): void {
-    const b = new ByteBuf();
-    b.append(ptr, len);
-    this.keys.push(b);
+    this.addKeyWith(ptr, len, 0, 0);
+  }
+
+  /** A key and what the waiter waits for there (a stream ID, `$` …). */
+  addKeyWith(ptr: usize, len: u32, arg: usize, argLen: u32): void {
+    this.keys.push(bufferOf(ptr, len));
     this.keyShards.push(keyShard(ptr, len));
+    this.keyArgs.push(bufferOf(arg, argLen));
   }
 
   /** Adds one argument to what a serve asks for after the key. */
@@ -59,6 +65,7 @@ export class BlockSpec {
 
   release(): void {
     releaseAll(this.keys);
+    releaseAll(this.keyArgs);
     releaseAll(this.prefix);
     releaseAll(this.suffix);
     releaseAll(this.serveHow);

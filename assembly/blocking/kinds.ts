@@ -1,6 +1,12 @@
-// The kinds of blocking command, and what "ready" means for each: how many units a key holds for a
-// waiter of that kind (elements of a list; sorted sets and streams plug in here). A waiter of one kind on
-// a key holding another type sees nothing there and keeps waiting, as in Redis 7.0.
+// The kinds of blocking command, and what each means for the arbiter (waiters.ts):
+//   - units: how much a key holds for a waiter of that kind (elements of a list …); 0 keeps it waiting.
+//     A waiter of one kind on a key holding another type sees nothing there, as in Redis 7.0.
+//   - consuming: a serve takes what the next waiter would get (pops), so waiters are served one after
+//     the other in queue order; a reading kind (XREAD) serves every waiter that has data, in any order.
+//   - armArg: what the waiter's per-key argument becomes when it arms on the key's own shard (XREAD's `$`
+//     is frozen there to the stream's last ID at that moment).
+// Sorted sets and streams add their kinds here.
+import { ByteBuf } from "../util/mem";
 import { lookup } from "../store/keyspace";
 import { entryType, entryValue, TYPE_LIST } from "../store/entry";
 import { listLen } from "../store/list";
@@ -8,10 +14,20 @@ import { listLen } from "../store/list";
 /** BLPOP, BRPOP, BLMPOP, BLMOVE, BRPOPLPUSH: a list with elements. */
 export const KIND_LIST: u8 = 1;
 
-/** Units `key` holds for a waiter of `kind` (0 when missing or of another type). */
-export function unitsAvailable(kind: u8, key: usize, len: u32): i64 {
+/** Units `key` holds for a waiter of `kind` with per-key argument `arg` (0 when missing or another type). */
+export function unitsAvailable(kind: u8, key: usize, len: u32, arg: usize, argLen: u32): i64 {
   const e = lookup(key, len);
   if (e == 0) return 0;
   if (kind == KIND_LIST) return entryType(e) == TYPE_LIST ? <i64>listLen(entryValue(e)) : 0;
   return 0;
+}
+
+export function isConsuming(kind: u8): bool {
+  return true;
+}
+
+/** The registration's argument for `key`, from what the origin sent (`$` resolved here). */
+export function armArg(kind: u8, key: usize, len: u32, arg: usize, argLen: u32, out: ByteBuf): void {
+  out.len = 0;
+  out.append(arg, argLen);
 }

@@ -37,7 +37,8 @@ function loadArgs(ptr: usize, len: u32): void {
 function argByte(i: i32): u8 { return argLens[i] > 0 ? load<u8>(argPtrs[i]) : 0; }
 
 /** Serves waiter (origin, seq); true when it took something (SERVED with data was sent). */
-export function executeServe(origin: u32, seq: u32, conn: u32, attempt: u32, argv: usize, len: u32): bool {
+export function executeServe(origin: u32, seq: u32, conn: u32, attempt: u32, resp3: bool, argv: usize,
+                             len: u32): bool {
   loadArgs(argv, len);
   payload.len = 0;
   const e = lookup(argPtrs[0], argLens[0]);

@@ -91,7 +91,7 @@ function internalBtry(c: Conn): void {
   const b = blockingEntryOf(lookupCommand(argPtr(0), argLen(0))!)!;
   if (b.tryNow(c) || !arm) return;
   const spec = b.build(c)!; // read again for its keys: the origin checked it already
-  armWaiter(c.originShard, seq, c.originConn, spec.kind, spec.keys);
+  armWaiter(c.originShard, seq, c.originConn, spec.kind, spec.keys, spec.keyArgs);
   spec.release();
 }
 

@@ -14,7 +14,7 @@ import { hashBytes } from "../util/hash";
 import { shardIndex } from "../shard/server-info";
 import { sendBody, M_READY } from "../shard/messages";
 import { lockHeld } from "../shard/lock";
-import { unitsAvailable } from "./kinds";
+import { unitsAvailable, isConsuming, armArg } from "./kinds";
 import { executeServe } from "./serve";
 import { traceKey } from "./trace";
 
@@ -26,6 +26,10 @@ export const REG_SERVE: u8 = 2;
 
 export class Registration {
   state: u8 = REG_IDLE;
+  /** What this waiter waits for on this key beyond "data" (kinds.ts): a stream ID …; empty for lists. */
+  readonly arg: ByteBuf = new ByteBuf();
+  /** The SERVE asked for the client's protocol (RESP3). */
+  serveResp3: bool = false;
   /** The SERVE's argv ([key, how…] as `[len u32][bytes]…`) and attempt number, while REG_SERVE. */
   readonly serveArgs: ByteBuf = new ByteBuf();
   serveAttempt: u32 = 0;
@@ -102,7 +106,8 @@ function markReady(q: KeyQueue): void {
 // ---- registering and forgetting waiters ----
 
 /** Registers waiter (origin, seq) of connection `conn` on `keys`, behind everyone already waiting. */
-export function armWaiter(origin: u32, seq: u32, conn: u32, kind: u8, keys: Array<ByteBuf>): void {
+export function armWaiter(origin: u32, seq: u32, conn: u32, kind: u8, keys: Array<ByteBuf>,
+                          args: Array<ByteBuf>): void {
   const w = new Waiter(origin, seq, conn, kind);
   waiters.set(waiterKey(origin, seq), w);
   for (let i = 0; i < keys.length; i++) {
@@ -110,6 +115,8 @@ export function armWaiter(origin: u32, seq: u32, conn: u32, kind: u8, keys: Arra
     const q = queueFor(k.ptr, k.len);
     if (hasRegistration(w, q)) continue; // BLPOP k k waits once on k
     const r = new Registration(w, q);
+    const a = unchecked(args[i]);
+    armArg(kind, k.ptr, k.len, a.ptr, a.len, r.arg);
     q.regs.push(r);
     w.regs.push(r);
     traceKey("arm", origin, conn, seq, q.key.ptr, q.key.len, q.regs.length);
@@ -137,6 +144,7 @@ export function removeWaiter(w: Waiter): void {
     const at = q.regs.indexOf(r);
     if (at >= 0) q.regs.splice(at, 1);
     r.serveArgs.release();
+    r.arg.release();
     if (r.state != REG_IDLE) markReady(q);
     dropQueueIfEmpty(q);
   }
@@ -153,7 +161,7 @@ export function disarmWaiter(origin: u32, seq: u32): void {
 }
 
 /** SERVE: the origin picked `key` for waiter (origin, seq); runs when its turn comes. */
-export function serveRequested(origin: u32, seq: u32, attempt: u32, argv: usize, argvLen: u32): bool {
+export function serveRequested(origin: u32, seq: u32, attempt: u32, resp3: bool, argv: usize, argvLen: u32): bool {
   const w = findWaiter(origin, seq);
   if (w == null) return false;
   const keyLen = load<u32>(argv);
@@ -162,6 +170,7 @@ export function serveRequested(origin: u32, seq: u32, attempt: u32, argv: usize,
     if (!bytesEqual(r.queue.key.ptr, r.queue.key.len, argv + 4, keyLen)) continue;
     r.state = REG_SERVE;
     r.serveAttempt = attempt;
+    r.serveResp3 = resp3;
     r.serveArgs.len = 0;
     r.serveArgs.append(argv, argvLen);
     markReady(r.queue);
@@ -191,28 +200,34 @@ export function serveReadyKeys(): void {
 }
 
 function pumpQueue(q: KeyQueue): void {
+  // Consuming kinds (a pop takes what the next waiter would get) serve in queue order, at most as many
+  // waiters at a time as there are units; a reading kind (XREAD) serves every waiter that has data.
   let outstanding: i64 = 0;
   let waitingAhead = false;
   let i = 0;
   while (i < q.regs.length) {
     const r = unchecked(q.regs[i]);
+    const consuming = isConsuming(r.waiter.kind);
     if (r.state == REG_SERVE) {
-      if (waitingAhead) { outstanding++; i++; continue; }
+      if (consuming && waitingAhead) { outstanding++; i++; continue; }
       if (serveNow(r)) continue; // the waiter left every queue, this one included
       i++;
       continue;
     }
     if (r.state == REG_NOTIFIED) {
-      waitingAhead = true;
-      outstanding++;
-    } else if (unitsAvailable(r.waiter.kind, q.key.ptr, q.key.len) > outstanding) {
+      if (consuming) { waitingAhead = true; outstanding++; }
+    } else if (unitsFor(r) > (consuming ? outstanding : 0)) {
       notify(r);
-      waitingAhead = true;
-      outstanding++;
+      if (consuming) { waitingAhead = true; outstanding++; }
     }
     i++;
   }
   if (q.regs.length == 0) dropQueueIfEmpty(q);
+}
+
+function unitsFor(r: Registration): i64 {
+  const q = r.queue;
+  return unitsAvailable(r.waiter.kind, q.key.ptr, q.key.len, r.arg.ptr, r.arg.len);
 }
 
 function notify(r: Registration): void {
@@ -226,7 +241,8 @@ function notify(r: Registration): void {
 /** Runs a requested serve; true when it took something (the waiter is then gone from this shard). */
 function serveNow(r: Registration): bool {
   const w = r.waiter;
-  const served = executeServe(w.origin, w.seq, w.conn, r.serveAttempt, r.serveArgs.ptr, r.serveArgs.len);
+  const served = executeServe(w.origin, w.seq, w.conn, r.serveAttempt, r.serveResp3, r.serveArgs.ptr,
+                              r.serveArgs.len);
   if (served) {
     removeWaiter(w);
     return true;

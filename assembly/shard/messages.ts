@@ -17,9 +17,10 @@
 //   UNWATCH origin → target  forget every key watched by connection `conn`.
 // The blocking protocol (docs/blocking.md; assembly/blocking/): `op` carries the blocked command's
 // sequence number at its origin (never reused), `conn` the origin's connection id.
-//   ARM       origin → target  body = argv: [kind, key…]: register the waiter on these keys, in order.
+//   ARM       origin → target  body = argv: [kind, key, arg, key, arg…]: register the waiter on these keys.
 //   READY     target → origin  body = the key: it has data and this waiter is next in its queue.
-//   SERVE     origin → target  body = argv: [key, how…]: pop for this waiter now; `part` = attempt.
+//   SERVE     origin → target  body = argv: [key, how…]: pop for this waiter now; `part` = attempt;
+//                              flag RESP3: the payload in the client's protocol.
 //   SERVED    target → origin  flags SERVED_DATA when something was taken; body = [escrow u32][payload].
 //   DELIVERED origin → target  body = [escrow u32]: the payload reached a live connection; forget it.
 //   RESTORE   origin → target  body = [escrow u32]: nobody took it; put it back where it came from.
@@ -113,8 +114,8 @@ export function sendBody(to: u32, type: u8, flags: u8, op: u32, part: u32, conn:
 }
 
 /** A message whose body is the argv collected with reqBegin/reqArg (ARM, SERVE). */
-export function sendArgv(type: u8, op: u32, part: u32, conn: u32): void {
-  buildArgv(type, 0, op, part, conn, 0);
+export function sendArgv(type: u8, flags: u8, op: u32, part: u32, conn: u32): void {
+  buildArgv(type, flags, op, part, conn, 0);
 }
 
 /** Where a REQ is being built: argv is appended with `reqArg`, then `reqSend()`. */
