@@ -27,6 +27,7 @@ export function encodingName(type: u8, encoding: u8): Lit {
     if (encoding == ENC_RAW) return RAW;
   }
   if (type == TYPE_LIST) return QUICKLIST;
+  if (type == TYPE_ZSET) return encoding == ENC_ZSET_SKIPLIST ? SKIPLIST : LISTPACK;
   return UNKNOWN;
 }
 
@@ -42,3 +43,7 @@ const EMBSTR = new Lit("embstr");
 const RAW = new Lit("raw");
 /** Redis 7.0 encodes every list as a quicklist, however small (listpack lists came in 7.2). */
 const QUICKLIST = new Lit("quicklist");
+/** A sorted set's encoding byte is its form (store/zset.ts FORM_*): "listpack" small, "skiplist" large. */
+const ENC_ZSET_SKIPLIST: u8 = 1;
+const LISTPACK = new Lit("listpack");
+const SKIPLIST = new Lit("skiplist");
