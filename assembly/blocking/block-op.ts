@@ -221,7 +221,7 @@ export class BlockOp extends LockingOp {
     } else {
       for (let h = 0; h < s.serveHow.length; h++) reqArg(s.serveHow[h].ptr, s.serveHow[h].len);
     }
-    traceKey("serve", shard, this.connId, this.seq, s.keys[i].ptr, s.keys[i].len, this.attempt);
+    traceKey("serve", shardIndex, this.connId, this.seq, s.keys[i].ptr, s.keys[i].len, this.attempt, shard);
     sendArgv(M_SERVE, this.resp3 ? MF_RESP3 : 0, this.seq, this.attempt, this.connId);
   }
 
@@ -275,13 +275,13 @@ export class BlockOp extends LockingOp {
   }
 
   private deliveredTo(shard: u32, escrow: u32): void {
-    traceKey("deliver", shard, this.connId, this.seq, 0, 0, escrow);
+    traceKey("deliver", shardIndex, this.connId, this.seq, 0, 0, escrow, shard);
     sendBody(shard, M_DELIVERED, 0, this.seq, 0, this.connId, true, escrow, 0, 0);
   }
 
   private giveBack(shard: u32, escrow: u32): void {
     if (escrow == 0) return;
-    traceKey("restore", shard, this.connId, this.seq, 0, 0, escrow);
+    traceKey("restore", shardIndex, this.connId, this.seq, 0, 0, escrow, shard);
     sendBody(shard, M_RESTORE, 0, this.seq, 0, this.connId, true, escrow, 0, 0);
   }
 

@@ -1,16 +1,21 @@
-// Escrow: what a serve popped for a waiter of another shard, kept here until its origin says it reached a
-// live connection (DELIVERED) or that nobody took it (RESTORE). A restore puts the elements back at the
-// end they came from, in their order, and the key's next waiter is offered them: no element is lost
-// when a connection closes mid-serve, and none is served twice.
+// Escrow: what a serve popped for a waiter, kept on the key's shard until the origin says it reached a
+// live connection (DELIVERED) or that nobody took it (RESTORE). A restore puts list elements back at the
+// end they came from, in their order, and sorted-set members back with their scores (unless the member was
+// added again meanwhile); the key's next waiter is then offered them. No element is lost when a
+// connection closes mid-serve, and none is served twice.
 import { ByteBuf } from "../util/mem";
 import { lookup, entryModified } from "../store/keyspace";
-import { entryType, entryValue, TYPE_LIST } from "../store/entry";
+import { entryType, entryValue, TYPE_LIST, TYPE_ZSET } from "../store/entry";
+import { zsetScore, zsetInsert, FORM_LISTPACK } from "../store/zset";
+import { createZset, zsetWritten } from "../commands/zsets";
 import { listPush } from "../store/list";
 import { createList } from "../commands/lists";
 
 class Escrow {
   readonly key: ByteBuf = new ByteBuf();
   readonly elements: Array<ByteBuf> = new Array<ByteBuf>();
+  /** Sorted-set members' scores (empty for list elements). */
+  readonly scores: Array<f64> = new Array<f64>();
   atHead: bool = true;
 
   release(): void {
@@ -40,6 +45,12 @@ export function escrowAdd(id: u32, ptr: usize, len: u32): void {
   held.get(id).elements.push(b);
 }
 
+/** A sorted-set member with its score. */
+export function escrowAddScored(id: u32, ptr: usize, len: u32, score: f64): void {
+  escrowAdd(id, ptr, len);
+  held.get(id).scores.push(score);
+}
+
 /** DELIVERED: the elements are the client's now. */
 export function escrowRelease(id: u32): void {
   if (!held.has(id)) return;
@@ -55,6 +66,24 @@ export function escrowRestore(id: u32): void {
   if (!held.has(id)) return;
   const e = held.get(id);
   held.delete(id);
+  if (e.scores.length > 0) restoreMembers(e);
+  else restoreElements(e);
+  e.release();
+}
+
+function restoreMembers(e: Escrow): void {
+  let entry = lookup(e.key.ptr, e.key.len);
+  if (entry == 0) entry = createZset(e.key.ptr, e.key.len, FORM_LISTPACK);
+  if (entryType(entry) != TYPE_ZSET) return;
+  const z = entryValue(entry);
+  for (let i = 0; i < e.elements.length; i++) {
+    const b = unchecked(e.elements[i]);
+    if (!zsetScore(z, b.ptr, b.len)) zsetInsert(z, unchecked(e.scores[i]), b.ptr, b.len);
+  }
+  zsetWritten(entry);
+}
+
+function restoreElements(e: Escrow): void {
   let entry = lookup(e.key.ptr, e.key.len);
   if (entry == 0) entry = createList(e.key.ptr, e.key.len);
   if (entryType(entry) == TYPE_LIST) {
@@ -65,5 +94,4 @@ export function escrowRestore(id: u32): void {
       listPush(l, b.ptr, b.len, e.atHead);
     }
   }
-  e.release();
 }

@@ -8,17 +8,21 @@
 // Sorted sets and streams add their kinds here.
 import { ByteBuf } from "../util/mem";
 import { lookup } from "../store/keyspace";
-import { entryType, entryValue, TYPE_LIST } from "../store/entry";
+import { entryType, entryValue, TYPE_LIST, TYPE_ZSET } from "../store/entry";
+import { zsetLen } from "../store/zset";
 import { listLen } from "../store/list";
 
 /** BLPOP, BRPOP, BLMPOP, BLMOVE, BRPOPLPUSH: a list with elements. */
 export const KIND_LIST: u8 = 1;
+/** BZPOPMIN, BZPOPMAX, BZMPOP: a sorted set with members. */
+export const KIND_ZSET: u8 = 2;
 
 /** Units `key` holds for a waiter of `kind` with per-key argument `arg` (0 when missing or another type). */
 export function unitsAvailable(kind: u8, key: usize, len: u32, arg: usize, argLen: u32): i64 {
   const e = lookup(key, len);
   if (e == 0) return 0;
   if (kind == KIND_LIST) return entryType(e) == TYPE_LIST ? <i64>listLen(entryValue(e)) : 0;
+  if (kind == KIND_ZSET) return entryType(e) == TYPE_ZSET ? <i64>zsetLen(entryValue(e)) : 0;
   return 0;
 }
 

@@ -7,16 +7,21 @@
 //                                       which leaves the source untouched, as Redis 7.0 does); no escrow
 //   [key, "movepop", L|R]              BLMOVE whose destination lives elsewhere: pop; payload = the bare
 //                                       element, escrowed until the origin has pushed it there
+// and of serving a sorted set (serve-zset.ts):
+//   [key, "zpop", -|+, count, "1"|"M"]  pop up to count members from the low (-) or high (+) end; payload =
+//                                       BZPOPMIN's `[key, member, score]` or BZMPOP's `[key, [[m, s] …]]`
+//                                       in the client's protocol; escrowed with their scores
 // A key that is empty (or of another type) by now takes nothing: SERVED without data, the waiter stays.
 import { ByteBuf, Lit } from "../util/mem";
 import { sendBody, M_SERVED, MF_SERVED_DATA } from "../shard/messages";
 import { lookup, entryModified } from "../store/keyspace";
-import { entryType, entryValue, TYPE_LIST } from "../store/entry";
+import { entryType, entryValue, TYPE_LIST, TYPE_ZSET } from "../store/entry";
+import { zsetLen } from "../store/zset";
+import { serveZpop } from "./serve-zset";
 import { listLen, listAt, listRemove, listPush, elemPtr, elemLen } from "../store/list";
 import { createList, listWritten } from "../commands/lists";
 import { parseI64, parsedI64, formatI64 } from "../util/int";
 import { escrowOpen, escrowAdd } from "./escrow";
-import { traceKey } from "./trace";
 
 const argPtrs = new Array<usize>();
 const argLens = new Array<u32>();
@@ -44,14 +49,19 @@ export function executeServe(origin: u32, seq: u32, conn: u32, attempt: u32, res
   const e = lookup(argPtrs[0], argLens[0]);
   let escrow: u32 = 0;
   let served = false;
-  if (e != 0 && entryType(e) == TYPE_LIST && listLen(entryValue(e)) > 0) {
-    const how = argByte(1);
+  const how = argByte(1);
+  if (how == 0x7a) { // "zpop"
+    if (e != 0 && entryType(e) == TYPE_ZSET && zsetLen(entryValue(e)) > 0) {
+      served = true;
+      parseI64(argPtrs[3], argLens[3]);
+      escrow = serveZpop(e, argByte(2) == 0x2b, parsedI64, argByte(4) == 0x4d, resp3, payload);
+    }
+  } else if (e != 0 && entryType(e) == TYPE_LIST && listLen(entryValue(e)) > 0) {
     served = true;
     if (how == 0x70) escrow = servePop(e); // "pop"
     else if (argLens[1] == 4) serveMoveHere(e); // "move"
     else escrow = serveMovePop(e); // "movepop"
   }
-  traceKey(served ? "served" : "empty", origin, conn, seq, argPtrs[0], argLens[0], escrow);
   sendBody(origin, M_SERVED, served ? MF_SERVED_DATA : 0, seq, attempt, conn, true, escrow, payload.ptr, payload.len);
   payload.shrinkIfIdle();
   return served;

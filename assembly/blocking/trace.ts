@@ -1,9 +1,11 @@
 // Trace events of the blocking protocol, for people watching it (the browser demo): while the host has
 // asked for them (`trace(1)`), each step — arm, ready, serve, served/empty, deliver, restore, disarm,
 // block, unblock, timeout — leaves one outbox record of kind TRACE holding a JSON object:
-//   {"ev":"ready","shard":1,"origin":0,"conn":7,"seq":3,"key":"q","n":0}
-// `n` is the event's number (queue length after an arm, queue position for ready, escrow id …). Key bytes
-// outside printable ASCII are written as \u00XX. Off by default; when off it costs one comparison.
+//   {"ev":"ready","shard":1,"origin":0,"conn":7,"seq":3,"key":"q","n":0,"queue":[7,9]}
+// `shard` wrote the event; `origin`/`conn`/`seq` name the waiter; `peer` (origin-side events) is the
+// shard the step talks to; `n` is the event's number (queue position for ready, escrow id, deadline …);
+// `queue` (target-side events on a key) lists the connection ids waiting on that key here, in order. Key
+// bytes outside printable ASCII are written as \u00XX. Off by default; when off it costs one comparison.
 import { ByteBuf } from "../util/mem";
 import { formatI64 } from "../util/int";
 import { outboxTrace } from "../shard/outbox";
@@ -36,8 +38,11 @@ function putKey(ptr: usize, len: u32): void {
   out.pushByte(0x22);
 }
 
+export function isTracing(): bool { return tracing; }
+
 /** One event about waiter (origin, conn, seq), on a key (len 0: none). */
-export function traceKey(ev: string, origin: u32, conn: u32, seq: u32, key: usize, keyLen: u32, n: i64): void {
+export function traceKey(ev: string, origin: u32, conn: u32, seq: u32, key: usize, keyLen: u32, n: i64,
+                         peer: i32 = -1, queue: Array<u32> | null = null): void {
   if (!tracing) return;
   out.len = 0;
   putAscii("{\"ev\":\""); putAscii(ev);
@@ -47,6 +52,12 @@ export function traceKey(ev: string, origin: u32, conn: u32, seq: u32, key: usiz
   putAscii(",\"seq\":"); putInt(seq);
   if (keyLen > 0 || key != 0) { putAscii(",\"key\":"); putKey(key, keyLen); }
   putAscii(",\"n\":"); putInt(n);
+  if (peer >= 0) { putAscii(",\"peer\":"); putInt(peer); }
+  if (queue != null) {
+    putAscii(",\"queue\":[");
+    for (let i = 0; i < queue.length; i++) { if (i > 0) out.pushByte(0x2c); putInt(queue[i]); }
+    out.pushByte(0x5d);
+  }
   out.pushByte(0x7d);
   outboxTrace(out.ptr, out.len);
 }

@@ -16,7 +16,7 @@ import { sendBody, M_READY } from "../shard/messages";
 import { lockHeld } from "../shard/lock";
 import { unitsAvailable, isConsuming, armArg } from "./kinds";
 import { executeServe } from "./serve";
-import { traceKey } from "./trace";
+import { traceKey, isTracing } from "./trace";
 
 export const REG_IDLE: u8 = 0;
 /** Told READY; its origin owes a SERVE or a DISARM. */
@@ -119,7 +119,7 @@ export function armWaiter(origin: u32, seq: u32, conn: u32, kind: u8, keys: Arra
     armArg(kind, k.ptr, k.len, a.ptr, a.len, r.arg);
     q.regs.push(r);
     w.regs.push(r);
-    traceKey("arm", origin, conn, seq, q.key.ptr, q.key.len, q.regs.length);
+    if (isTracing()) traceKey("arm", origin, conn, seq, q.key.ptr, q.key.len, q.regs.length, -1, queueConns(q));
     // The key may hold data already (a message raced the arm): let the pump look.
     markReady(q);
   }
@@ -154,10 +154,14 @@ export function removeWaiter(w: Waiter): void {
 /** DISARM: the origin is done with this waiter (served elsewhere, timed out, gone). */
 export function disarmWaiter(origin: u32, seq: u32): void {
   const w = findWaiter(origin, seq);
-  if (w != null) {
-    traceKey("disarm", origin, w.conn, seq, 0, 0, 0);
-    removeWaiter(w);
+  if (w == null) return;
+  if (isTracing()) {
+    for (let i = 0; i < w.regs.length; i++) {
+      const q = unchecked(w.regs[i]).queue;
+      traceKey("disarm", origin, w.conn, seq, q.key.ptr, q.key.len, 0, -1, queueConns(q, w));
+    }
   }
+  removeWaiter(w);
 }
 
 /** SERVE: the origin picked `key` for waiter (origin, seq); runs when its turn comes. */
@@ -234,7 +238,7 @@ function notify(r: Registration): void {
   r.state = REG_NOTIFIED;
   const w = r.waiter;
   const q = r.queue;
-  traceKey("ready", w.origin, w.conn, w.seq, q.key.ptr, q.key.len, q.regs.indexOf(r));
+  if (isTracing()) traceKey("ready", w.origin, w.conn, w.seq, q.key.ptr, q.key.len, q.regs.indexOf(r), -1, queueConns(q));
   sendBody(w.origin, M_READY, 0, w.seq, 0, w.conn, false, 0, q.key.ptr, q.key.len);
 }
 
@@ -243,6 +247,11 @@ function serveNow(r: Registration): bool {
   const w = r.waiter;
   const served = executeServe(w.origin, w.seq, w.conn, r.serveAttempt, r.serveResp3, r.serveArgs.ptr,
                               r.serveArgs.len);
+  if (isTracing()) {
+    const q = r.queue;
+    traceKey(served ? "served" : "empty", w.origin, w.conn, w.seq, q.key.ptr, q.key.len, 0, -1,
+             queueConns(q, served ? w : null));
+  }
   if (served) {
     removeWaiter(w);
     return true;
@@ -250,6 +259,17 @@ function serveNow(r: Registration): bool {
   r.state = REG_IDLE;
   r.serveArgs.len = 0;
   return false;
+}
+
+/** The connection ids waiting on `q`, in queue order (trace events). */
+export function queueConns(q: KeyQueue, leaving: Waiter | null = null): Array<u32> {
+  const out = new Array<u32>();
+  if (q.dropped) return out;
+  for (let i = 0; i < q.regs.length; i++) {
+    const w = unchecked(q.regs[i]).waiter;
+    if (w !== leaving) out.push(w.conn);
+  }
+  return out;
 }
 
 /** Is this shard the origin of waiter `w`? */

@@ -31,6 +31,7 @@ export function encodingName(type: u8, encoding: u8): Lit {
   if (type == TYPE_LIST) return QUICKLIST;
   if (type == TYPE_SET) return encoding == SET_ENC_INTSET ? INTSET : HASHTABLE;
   if (type == TYPE_HASH) return encoding == FORM_TABLE ? HASHTABLE : LISTPACK;
+  if (type == TYPE_ZSET) return encoding == ENC_ZSET_SKIPLIST ? SKIPLIST : LISTPACK;
   return UNKNOWN;
 }
 
@@ -51,3 +52,6 @@ const INTSET = new Lit("intset");
 /** A hash's two encodings (store/hash.ts: the entry's encoding byte is the hash's form). */
 const LISTPACK = new Lit("listpack");
 const HASHTABLE = new Lit("hashtable");
+/** A sorted set's encoding byte is its form (store/zset.ts FORM_*): "listpack" small, "skiplist" large. */
+const ENC_ZSET_SKIPLIST: u8 = 1;
+const SKIPLIST = new Lit("skiplist");

@@ -9,7 +9,7 @@
 // its try; the origin then runs it as LMOVE (`moveAsLmove`), atomic across the two shards.
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen, argvLoad } from "../shard/args";
-import { defineCommand, defineInternal, crossShard, F_WRITE, F_DENYOOM, F_BLOCKING } from "./table";
+import { defineCommand, defineInternal, crossShard, F_WRITE, F_DENYOOM, F_BLOCKING, F_NOSCRIPT } from "./table";
 import { replyBulk, replyNull, replyNullArray, replyArrayLen, replyErrorLit, writeRaw } from "../resp/writer";
 import { ByteBuf, Lit, bufferOf } from "../util/mem";
 import * as E from "../resp/errors";
@@ -199,10 +199,11 @@ function internalBpush(c: Conn): void {
 }
 
 export function registerBlockingListCommands(): void {
-  const B = F_WRITE | F_BLOCKING;
+  // Redis 7.0 marks every blocking command but BLMPOP/BZMPOP "noscript".
+  const B = F_WRITE | F_NOSCRIPT | F_BLOCKING;
   const blpopCmd = defineCommand("blpop", -3, B, 1, -2, 1, "write list slow blocking", blpop);
   const brpopCmd = defineCommand("brpop", -3, B, 1, -2, 1, "write list slow blocking", brpop);
-  const blmpopCmd = defineCommand("blmpop", -5, B, 0, 0, 0, "write list slow blocking", blmpop);
+  const blmpopCmd = defineCommand("blmpop", -5, F_WRITE | F_BLOCKING, 0, 0, 0, "write list slow blocking", blmpop);
   const blmoveCmd = defineCommand("blmove", 6, B | F_DENYOOM, 1, 2, 1, "write list slow blocking", blmove);
   const brpoplpushCmd = defineCommand("brpoplpush", 4, B | F_DENYOOM, 1, 2, 1, "write list slow blocking", brpoplpush);
   crossShard(blpopCmd, startBlockingInExec, false, false);

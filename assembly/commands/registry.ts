@@ -10,6 +10,7 @@ import { registerMultiCommands } from "./multi";
 import { registerCrossShard } from "./cross-shard";
 import { registerPubsubCommands } from "./pubsub";
 import { registerMeshViews } from "./mesh-views";
+import { registerZsetCommands } from "./zsets";
 
 export function registerAllCommands(): void {
   registerConnectionCommands();
@@ -17,6 +18,7 @@ export function registerAllCommands(): void {
   registerListCommands();
   registerSetCommands();
   registerHashCommands();
+  registerZsetCommands();
   registerKeyCommands();
   registerServerCommands();
   registerMultiCommands();

@@ -62,3 +62,16 @@ export const ERR_HASH_NOT_FLOAT = new Lit("ERR hash value is not a float");
 export const ERR_VALUE_NAN_INF = new Lit("ERR value is NaN or Infinity");
 export const ERR_VALUE_OUT_OF_RANGE = new Lit("ERR value is out of range");
 export const ERR_RANDFIELD_COUNT_RANGE = new Lit("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+// Sorted set commands (commands/zset*.ts).
+export const ERR_ZADD_XX_NX = new Lit("ERR XX and NX options at the same time are not compatible");
+export const ERR_ZADD_GT_LT_NX = new Lit("ERR GT, LT, and/or NX options at the same time are not compatible");
+export const ERR_ZADD_INCR_PAIR = new Lit("ERR INCR option supports a single increment-element pair");
+export const ERR_SCORE_NAN = new Lit("ERR resulting score is not a number (NaN)");
+export const ERR_MIN_MAX_FLOAT = new Lit("ERR min or max is not a float");
+export const ERR_MIN_MAX_LEX = new Lit("ERR min or max not valid string range item");
+export const ERR_LIMIT_RANK = new Lit("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+export const ERR_WITHSCORES_BYLEX = new Lit("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+export const ERR_WEIGHT_FLOAT = new Lit("ERR weight value is not a float");
+export const ERR_OUT_OF_RANGE = new Lit("ERR value is out of range");
+/** Followed by the command's name and "' command" (commands/zset-algebra.ts). */
+export const ERR_AT_LEAST_ONE_KEY = new Lit("ERR at least 1 input key is needed for '");

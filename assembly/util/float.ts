@@ -1,5 +1,7 @@
 // Floating-point text <-> numbers, exactly as Redis 7.0 reads and prints them. This file owns:
-//  - parseDouble: Redis `string2d` / `getDoubleFromObject` (strtod): ZADD scores, ZRANGEBYSCORE bounds…
+//  - parseDouble: Redis `string2d` / `getDoubleFromObject` (strtod): ZADD scores, WEIGHTS …
+//  - parseStrtod: bare strtod as zslParseRange uses it (ZRANGEBYSCORE, ZCOUNT … bounds): leading
+//    blanks, the empty text and out-of-range values are accepted there (see the function);
 //  - parseLongDouble: Redis `string2ld` (strtold on an x86 80-bit long double): INCRBYFLOAT,
 //    HINCRBYFLOAT and blocking timeouts.
 //  - formatDouble17g: C's "%.17g" (ZSCORE, ZINCRBY and RESP3 double replies).
@@ -356,6 +358,10 @@ function composeF64(neg: bool, mant: u64, exp: i32): f64 {
 /** Value of the last successful parseDouble / parseLongDouble (the latter rounded to f64). */
 export let parsedF64: f64 = 0;
 
+// Why the last parseText failed: KIND_INF (overflow) or KIND_ZERO (underflow) for a well-formed
+// number out of range, KIND_NAN for anything else (parseStrtod turns the first two into ±inf / ±0).
+let rangeKind: u8 = KIND_NAN;
+
 // Scratch result of parseText: sign, kind and (for finite) value = textMant * 2^textExp.
 let textNeg = false;
 let textKind: u8 = KIND_ZERO;
@@ -403,6 +409,7 @@ const F64_POW10: f64[] = [
  * Returns false when the text is not entirely a number, is NaN, overflows or underflows to zero.
  */
 function parseText(ptr: usize, len: u32, P: i32, emin: i32, emax: i32): bool {
+  rangeKind = KIND_NAN;
   if (len == 0) return false;
   let i: u32 = 0;
   let b = <u32>load<u8>(ptr);
@@ -517,8 +524,8 @@ function parseDecimal(ptr: usize, len: u32, i: u32, P: i32, emin: i32, emax: i32
   const k = <i64>collected;
   const maxDec: i64 = P == F64_P ? 308 : 4932;
   const minDec: i64 = P == F64_P ? -324 : -4951;
-  if (e10 + k - 1 > maxDec) return false; // overflow (strtod: ERANGE, ±HUGE_VAL)
-  if (e10 + k <= minDec) return false; // underflow to zero (ERANGE)
+  if (e10 + k - 1 > maxDec) { rangeKind = KIND_INF; return false; } // overflow (strtod: ERANGE, ±HUGE_VAL)
+  if (e10 + k <= minDec) { rangeKind = KIND_ZERO; return false; } // underflow to zero (ERANGE)
   // Fast path: exact integer significand and exact power of ten give one correctly rounded operation.
   if (P == F64_P && !tail && collected <= 15 && e10 >= -22 && e10 <= 22) {
     const m = <f64>fast;
@@ -548,7 +555,7 @@ function parseDecimal(ptr: usize, len: u32, i: u32, P: i32, emin: i32, emax: i32
     bigDivMod(BIG_X, BIG_Y, BIG_Q);
     kind = roundBig(BIG_Q, -sh, bigLen(BIG_X) != 0, P, emin, emax);
   }
-  if (kind != KIND_FINITE) return false;
+  if (kind != KIND_FINITE) { rangeKind = kind; return false; }
   textKind = KIND_FINITE;
   textMant = roundMant;
   textExp = roundExp;
@@ -599,7 +606,7 @@ function parseHex(ptr: usize, len: u32, i: u32, P: i32, emin: i32, emax: i32): b
   if (e2 > 1000000) e2 = 1000000;
   if (e2 < -1000000) e2 = -1000000;
   const kind = roundBig(BIG_X, <i32>e2, tail, P, emin, emax);
-  if (kind != KIND_FINITE) return false;
+  if (kind != KIND_FINITE) { rangeKind = kind; return false; }
   textKind = KIND_FINITE;
   textMant = roundMant;
   textExp = roundExp;
@@ -1106,3 +1113,26 @@ export function formatHumanLongDouble(buf: usize, v: f64): u32 {
   if (v < 0) at = 1;
   return writeFixed(buf, at, count, X);
 }
+
+/**
+ * C's strtod over a whole argument as Redis's zslParseRange uses it (ZRANGEBYSCORE, ZCOUNT … bounds):
+ * leading whitespace is skipped, the text ends at its first NUL byte, the empty text is 0 (strtod
+ * converts nothing and leaves the end pointer on the terminator), an overflow is ±inf and an underflow
+ * ±0 (no ERANGE check there), NaN is refused. On success sets parsedF64.
+ */
+export function parseStrtod(ptr: usize, len: u32): bool {
+  for (let i: u32 = 0; i < len; i++) {
+    if (load<u8>(ptr + i) == 0) { len = i; break; }
+  }
+  if (len == 0) { parsedF64 = 0; return true; }
+  let i: u32 = 0;
+  while (i < len && isCSpace(load<u8>(ptr + i))) i++;
+  if (i == len) return false;
+  if (parseDouble(ptr + i, len - i)) return true;
+  if (rangeKind == KIND_INF) { parsedF64 = textNeg ? -Infinity : Infinity; return true; }
+  if (rangeKind == KIND_ZERO) { parsedF64 = textNeg ? -0.0 : 0.0; return true; }
+  return false;
+}
+
+/** isspace in the C locale. */
+function isCSpace(b: u8): bool { return b == 0x20 || (b >= 0x09 && b <= 0x0d); }

@@ -4,7 +4,7 @@
 //  - SCORE_TABLE: ZADD zz <input> m; ZSCORE zz m on redis-server 7.0 (parseDouble + "%.17g");
 //  - INCR_TABLE: SET kf <value>; INCRBYFLOAT kf <incr> on redis-server 7.0 ("ERR" = error reply).
 import {
-  parseDouble, parseLongDouble, parsedF64, formatDouble17g, formatHumanLongDouble, formatShortestDouble,
+  parseDouble, parseStrtod, parseLongDouble, parsedF64, formatDouble17g, formatHumanLongDouble, formatShortestDouble,
   parseLongDoubleTo, ldAdd, ldIsFinite, formatHumanLd, ldFromF64, ldToF64, LD_SLOT_SIZE,
 } from "../../assembly/util/float";
 
@@ -378,5 +378,27 @@ describe("formatShortestDouble", () => {
       expect(parseDouble(OUT, n)).toBe(true);
       expect(parsedF64).toBe(values[i]);
     }
+  });
+});
+
+describe("parseStrtod (zslParseRange's strtod)", () => {
+  it("reads what strtod reads and refuses what Redis's range check refuses", () => {
+    const ok = ["5", " 5", "\t\n-2.5", "", "1e400", "-1e400", "1e-400", "-1e-400", "0x10", "inf", "-Infinity", "+3"];
+    const values: f64[] = [5, 5, -2.5, 0, Infinity, -Infinity, 0, -0.0, 16, Infinity, -Infinity, 3];
+    for (let i = 0; i < ok.length; i++) {
+      expect(parseStrtod(IN, put(IN, ok[i]))).toBe(true);
+      expect(parsedF64).toBe(values[i]);
+    }
+    expect(parseStrtod(IN, put(IN, "1e-400"))).toBe(true);
+    expect(1 / parsedF64).toBe(Infinity);
+    expect(parseStrtod(IN, put(IN, "-1e-400"))).toBe(true);
+    expect(1 / parsedF64).toBe(-Infinity);
+    // Text ends at the first NUL byte, as in C.
+    expect(parseStrtod(IN, put(IN, "7\x00junk"))).toBe(true);
+    expect(parsedF64).toBe(7);
+    expect(parseStrtod(IN, put(IN, "\x00junk"))).toBe(true);
+    expect(parsedF64).toBe(0);
+    const bad = ["  ", "5 ", "nan", "-nan", "+", "-", ".", "abc", "1e", "5x", "--1", " "];
+    for (let i = 0; i < bad.length; i++) expect(parseStrtod(IN, put(IN, bad[i]))).toBe(false);
   });
 });
