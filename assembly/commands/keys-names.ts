@@ -27,6 +27,7 @@ export function encodingName(type: u8, encoding: u8): Lit {
     if (encoding == ENC_RAW) return RAW;
   }
   if (type == TYPE_LIST) return QUICKLIST;
+  if (type == TYPE_STREAM) return STREAM;
   return UNKNOWN;
 }
 

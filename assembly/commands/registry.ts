@@ -8,11 +8,13 @@ import { registerMultiCommands } from "./multi";
 import { registerCrossShard } from "./cross-shard";
 import { registerPubsubCommands } from "./pubsub";
 import { registerMeshViews } from "./mesh-views";
+import { registerStreamCommands } from "./streams";
 
 export function registerAllCommands(): void {
   registerConnectionCommands();
   registerStringCommands();
   registerListCommands();
+  registerStreamCommands();
   registerKeyCommands();
   registerServerCommands();
   registerMultiCommands();

@@ -9,10 +9,11 @@ import { nowMs } from "../shard/clock";
 import {
   entryAlloc, entryFree, entryKey, entryKeyLen, entryHash, entryExpireAt, entrySetExpireAt, entryType,
   entryValue, entryVolIdx, entrySetVolIdx, entrySetAccess, NO_EXPIRY, TYPE_STRING,
-  entryAccess, entryEncoding, entrySetType, entrySetValue, TYPE_LIST,
+  entryAccess, entryEncoding, entrySetType, entrySetValue, TYPE_LIST, TYPE_STREAM,
 } from "./entry";
 import { strFree } from "./strval";
 import { listFree } from "./list";
+import { streamFree } from "./stream";
 import { keyModified, allKeysModified } from "../shard/watch";
 
 const HASH_SEED: u32 = 0x5bd1e995;
@@ -127,6 +128,7 @@ export function freeValue(e: usize): void {
   const type = entryType(e);
   if (type == TYPE_STRING) strFree(v);
   else if (type == TYPE_LIST) listFree(v);
+  else if (type == TYPE_STREAM) streamFree(v);
   entrySetValue(e, 0);
 }
 

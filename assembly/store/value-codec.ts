@@ -2,9 +2,10 @@
 // [type u8][encoding u8][expireAt i64][value bytes]. Each value type adds its own encoding here.
 import { ByteBuf } from "../util/mem";
 import { entryType, entryEncoding, entryExpireAt, entryValue, entrySetType, entrySetValue, TYPE_STRING,
-         TYPE_LIST, NO_EXPIRY } from "./entry";
+         TYPE_LIST, TYPE_STREAM, NO_EXPIRY } from "./entry";
 import { strNew, strData, strLen } from "./strval";
 import { listEncode, listDecode } from "./list";
+import { streamEncode, streamDecode } from "./stream";
 import { insertKey, lookup, deleteEntry, setExpire } from "./keyspace";
 
 const HEADER: u32 = 10;
@@ -18,6 +19,7 @@ export function encodeValue(e: usize, out: ByteBuf): void {
   const v = entryValue(e);
   if (entryType(e) == TYPE_STRING) out.append(strData(v), strLen(v));
   else if (entryType(e) == TYPE_LIST) listEncode(v, out);
+  else if (entryType(e) == TYPE_STREAM) streamEncode(v, out);
 }
 
 /** Replaces `key` (whatever it held) with an encoded value. */
@@ -29,6 +31,7 @@ export function decodeValueInto(key: usize, keyLen: u32, ptr: usize, len: u32): 
   entrySetType(e, type, load<u8>(ptr, 1));
   if (type == TYPE_STRING) entrySetValue(e, strNew(ptr + HEADER, len - HEADER));
   else if (type == TYPE_LIST) entrySetValue(e, listDecode(ptr + HEADER, len - HEADER));
+  else if (type == TYPE_STREAM) entrySetValue(e, streamDecode(ptr + HEADER, len - HEADER));
   const at = load<i64>(ptr, 2);
   if (at != NO_EXPIRY) setExpire(e, at);
 }
