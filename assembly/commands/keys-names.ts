@@ -32,6 +32,7 @@ export function encodingName(type: u8, encoding: u8): Lit {
   if (type == TYPE_SET) return encoding == SET_ENC_INTSET ? INTSET : HASHTABLE;
   if (type == TYPE_HASH) return encoding == FORM_TABLE ? HASHTABLE : LISTPACK;
   if (type == TYPE_ZSET) return encoding == ENC_ZSET_SKIPLIST ? SKIPLIST : LISTPACK;
+  if (type == TYPE_STREAM) return STREAM;
   return UNKNOWN;
 }
 

@@ -11,6 +11,7 @@ import { registerCrossShard } from "./cross-shard";
 import { registerPubsubCommands } from "./pubsub";
 import { registerMeshViews } from "./mesh-views";
 import { registerZsetCommands } from "./zsets";
+import { registerStreamCommands } from "./streams";
 
 export function registerAllCommands(): void {
   registerConnectionCommands();
@@ -19,6 +20,7 @@ export function registerAllCommands(): void {
   registerSetCommands();
   registerHashCommands();
   registerZsetCommands();
+  registerStreamCommands();
   registerKeyCommands();
   registerServerCommands();
   registerMultiCommands();

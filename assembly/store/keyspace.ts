@@ -9,13 +9,14 @@ import { nowMs } from "../shard/clock";
 import {
   entryAlloc, entryFree, entryKey, entryKeyLen, entryHash, entryExpireAt, entrySetExpireAt, entryType,
   entryValue, entryVolIdx, entrySetVolIdx, entrySetAccess, NO_EXPIRY, TYPE_STRING,
-  entryAccess, entryEncoding, entrySetType, entrySetValue, TYPE_LIST, TYPE_ZSET, TYPE_SET, TYPE_HASH,
+  entryAccess, entryEncoding, entrySetType, entrySetValue, TYPE_LIST, TYPE_ZSET, TYPE_SET, TYPE_HASH, TYPE_STREAM,
 } from "./entry";
 import { strFree } from "./strval";
 import { listFree } from "./list";
 import { setFree } from "./set";
 import { hashFree } from "./hash";
 import { zsetFree } from "./zset";
+import { streamFree } from "./stream";
 import { keyModified, allKeysModified } from "../shard/watch";
 import { keyTouched } from "../blocking/waiters";
 
@@ -136,6 +137,7 @@ export function freeValue(e: usize): void {
   else if (type == TYPE_SET) setFree(v);
   else if (type == TYPE_HASH) hashFree(v);
   else if (type == TYPE_ZSET) zsetFree(v);
+  else if (type == TYPE_STREAM) streamFree(v);
   entrySetValue(e, 0);
 }
 

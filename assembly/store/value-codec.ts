@@ -2,12 +2,13 @@
 // [type u8][encoding u8][expireAt i64][value bytes]. Each value type adds its own encoding here.
 import { ByteBuf } from "../util/mem";
 import { entryType, entryEncoding, entryExpireAt, entryValue, entrySetType, entrySetValue, TYPE_STRING,
-         TYPE_LIST, TYPE_SET, TYPE_HASH, TYPE_ZSET, NO_EXPIRY } from "./entry";
+         TYPE_LIST, TYPE_SET, TYPE_HASH, TYPE_ZSET, TYPE_STREAM, NO_EXPIRY } from "./entry";
 import { strNew, strData, strLen } from "./strval";
 import { listEncode, listDecode } from "./list";
 import { setEncode, setDecode } from "./set";
 import { hashEncode, hashDecode } from "./hash";
 import { zsetEncode, zsetDecode } from "./zset";
+import { streamEncode, streamDecode } from "./stream";
 import { insertKey, lookup, deleteEntry, setExpire } from "./keyspace";
 
 const HEADER: u32 = 10;
@@ -24,6 +25,7 @@ export function encodeValue(e: usize, out: ByteBuf): void {
   else if (entryType(e) == TYPE_SET) setEncode(v, out);
   else if (entryType(e) == TYPE_HASH) hashEncode(v, out);
   else if (entryType(e) == TYPE_ZSET) zsetEncode(v, out);
+  else if (entryType(e) == TYPE_STREAM) streamEncode(v, out);
 }
 
 /** Replaces `key` (whatever it held) with an encoded value. */
@@ -38,6 +40,7 @@ export function decodeValueInto(key: usize, keyLen: u32, ptr: usize, len: u32): 
   else if (type == TYPE_SET) entrySetValue(e, setDecode(ptr + HEADER, len - HEADER));
   else if (type == TYPE_HASH) entrySetValue(e, hashDecode(ptr + HEADER, len - HEADER));
   else if (type == TYPE_ZSET) entrySetValue(e, zsetDecode(ptr + HEADER, len - HEADER));
+  else if (type == TYPE_STREAM) entrySetValue(e, streamDecode(ptr + HEADER, len - HEADER));
   const at = load<i64>(ptr, 2);
   if (at != NO_EXPIRY) setExpire(e, at);
 }

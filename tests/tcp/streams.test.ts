@@ -1,0 +1,162 @@
+/**
+ * Streams through a real client (ioredis) on the Node host with 4 shards, one stream per shard: XADD with
+ * auto IDs and explicit ones, XRANGE, consumer groups read with XREADGROUP and acknowledged with XACK,
+ * XREAD and XREADGROUP over all four streams at once (the cross-shard gather, keys kept in the client's
+ * order), BLOCK (served at once when data is there, refused otherwise until the blocking arbiter takes it
+ * over), and a stream with its groups moved to another shard by RENAME.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Redis } from 'ioredis';
+import { startServer, type RunningServer } from '../../host/node/server.js';
+import { keyPerShard, shardOf } from '../helpers/slots.js';
+import { guardedSetup } from '../helpers/guarded-setup.js';
+
+const SHARDS = 4;
+const test = suite('streams over ioredis (4 shards)');
+let server: RunningServer;
+let redis: Redis;
+
+guardedSetup(test, async () => {
+  server = await startServer({ port: 0, shards: SHARDS });
+  redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  await redis.ping();
+});
+
+test.after(async () => {
+  redis?.disconnect();
+  await server?.close();
+});
+
+type Entry = [string, string[]];
+
+async function errorOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error reply');
+}
+type StreamReply = [string, Entry[]][];
+
+test('XADD with auto IDs on every shard: IDs grow, XRANGE returns the entries in order', async () => {
+  const keys = keyPerShard('stream', SHARDS);
+  assert.equal(new Set(keys.map((k) => shardOf(k, SHARDS))).size, SHARDS);
+  for (const key of keys) {
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) ids.push((await redis.xadd(key, '*', 'n', String(i), 'key', key)) as string);
+    const parsed = ids.map((id) => id.split('-').map(BigInt));
+    for (let i = 1; i < parsed.length; i++) {
+      const [ms0, seq0] = parsed[i - 1];
+      const [ms1, seq1] = parsed[i];
+      assert.ok(ms1 > ms0 || (ms1 === ms0 && seq1 > seq0), `${ids[i - 1]} < ${ids[i]}`);
+    }
+    const range = (await redis.xrange(key, '-', '+')) as Entry[];
+    assert.equal(range.map((e) => e[0]), ids);
+    assert.equal(range[7][1], ['n', '7', 'key', key]);
+    assert.equal(await redis.xlen(key), 50);
+    const tail = (await redis.xrevrange(key, '+', '-', 'COUNT', 2)) as Entry[];
+    assert.equal(tail.map((e) => e[0]), [ids[49], ids[48]]);
+  }
+});
+
+test('consumer groups on streams on different shards: XREADGROUP delivers each entry once, XACK clears the PEL', async () => {
+  await redis.flushall();
+  const keys = keyPerShard('jobs', SHARDS);
+  for (const key of keys) {
+    for (let i = 1; i <= 10; i++) await redis.xadd(key, `${i}-0`, 'job', `${key}:${i}`);
+    assert.equal(await redis.xgroup('CREATE', key, 'workers', '0'), 'OK');
+  }
+  const seen = new Map<string, string[]>();
+  for (const key of keys) {
+    for (;;) {
+      const consumer = seen.size % 2 === 0 ? 'w1' : 'w2';
+      const reply = (await redis.xreadgroup('GROUP', 'workers', consumer, 'COUNT', 3, 'STREAMS', key, '>')) as StreamReply | null;
+      if (reply === null) break;
+      assert.equal(reply.length, 1);
+      assert.equal(reply[0][0], key);
+      for (const [id, fields] of reply[0][1]) {
+        assert.ok(!seen.has(`${key}/${id}`), `delivered twice: ${key} ${id}`);
+        seen.set(`${key}/${id}`, fields);
+      }
+    }
+    const pending = (await redis.xpending(key, 'workers')) as [number, string, string, [string, string][]];
+    assert.equal(pending[0], 10);
+    assert.equal(pending[1], '1-0');
+    assert.equal(pending[2], '10-0');
+    const ids = Array.from({ length: 10 }, (_, i) => `${i + 1}-0`);
+    assert.equal(await redis.xack(key, 'workers', ...ids), 10);
+    assert.equal(await redis.xack(key, 'workers', ...ids), 0);
+    const after = (await redis.xpending(key, 'workers')) as [number, null, null, null];
+    assert.equal(after[0], 0);
+  }
+  assert.equal(seen.size, 10 * SHARDS);
+});
+
+test('XREAD and XREADGROUP over streams on four shards answer in key order, leaving out streams with nothing', async () => {
+  await redis.flushall();
+  const keys = keyPerShard('multi', SHARDS);
+  for (const [i, key] of keys.entries()) {
+    if (i === 2) continue; // one stream stays empty
+    await redis.xadd(key, '1-0', 'from', key);
+    await redis.xadd(key, '2-0', 'from', key);
+  }
+  const order = [keys[3], keys[0], keys[2], keys[1]];
+  const reply = (await redis.xread('COUNT', 1, 'STREAMS', ...order, '0', '0', '0', '0')) as StreamReply;
+  assert.equal(reply.map((s) => s[0]), [keys[3], keys[0], keys[1]]);
+  for (const [key, entries] of reply) assert.equal(entries, [['1-0', ['from', key]]]);
+  assert.equal(await redis.xread('STREAMS', ...keys, '$', '$', '$', '$'), null);
+
+  await redis.xadd(keys[2], '5-0', 'from', keys[2]);
+  for (const key of keys) await redis.xgroup('CREATE', key, 'g', '0');
+  const first = (await redis.xreadgroup('GROUP', 'g', 'c', 'STREAMS', ...order, '>', '>', '>', '>')) as StreamReply;
+  assert.equal(first.map((s) => s[0]), order);
+  assert.equal(first.map((s) => s[1].length), [2, 2, 1, 2]);
+  assert.equal(await redis.xreadgroup('GROUP', 'g', 'c', 'STREAMS', ...order, '>', '>', '>', '>'), null);
+  const history = (await redis.xreadgroup('GROUP', 'g', 'c', 'STREAMS', ...order, '0', '0', '0', '0')) as StreamReply;
+  assert.equal(history.map((s) => s[1].length), [2, 2, 1, 2]);
+  // The first failing key decides the error, wherever its shard is.
+  await redis.set('plain', 'v');
+  assert.match(await errorOf(redis.xreadgroup('GROUP', 'g', 'c', 'STREAMS', keys[0], keys[1], '>', 'bad-id')),
+    /Invalid stream ID/);
+  assert.match(await errorOf(redis.xreadgroup('GROUP', 'nogroup', 'c', 'STREAMS', keys[1], keys[0], '>', '>')),
+    new RegExp(`NOGROUP No such key '${keys[1]}'`));
+  // Nothing was delivered by the failed calls.
+  const pending = (await redis.xpending(keys[0], 'g')) as [number];
+  assert.equal(pending[0], 2);
+});
+
+test('BLOCK serves at once when data is there; when it would have to wait, it is refused for now', async () => {
+  await redis.flushall();
+  const keys = keyPerShard('blocking', SHARDS);
+  await redis.xadd(keys[1], '1-0', 'a', '1');
+  const served = (await redis.xread('BLOCK', 0, 'STREAMS', keys[0], keys[1], '0', '0')) as StreamReply;
+  assert.equal(served, [[keys[1], [['1-0', ['a', '1']]]]]);
+  assert.match(await errorOf(redis.xread('BLOCK', 10, 'STREAMS', keys[0], keys[1], '$', '$')), /BLOCK is not supported yet/);
+  assert.match(await errorOf(redis.xread('BLOCK', 10, 'STREAMS', keys[1], '$')), /BLOCK is not supported yet/);
+  await redis.xgroup('CREATE', keys[1], 'g', '$');
+  assert.match(await errorOf(redis.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 10, 'STREAMS', keys[1], '>')),
+    /BLOCK is not supported yet/);
+  // A consumer's history is always served at once, even empty.
+  assert.equal(await redis.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 10, 'STREAMS', keys[1], '0'), [[keys[1], []]]);
+});
+
+test('RENAME moves a stream, its groups and their pending entries to another shard', async () => {
+  await redis.flushall();
+  const [from, , to] = keyPerShard('moving', SHARDS);
+  await redis.xadd(from, '1-0', 'a', '1');
+  await redis.xadd(from, '2-0', 'a', '2');
+  await redis.xgroup('CREATE', from, 'g', '0');
+  await redis.xreadgroup('GROUP', 'g', 'alice', 'COUNT', 1, 'STREAMS', from, '>');
+  assert.equal(await redis.rename(from, to), 'OK');
+  assert.equal(await redis.exists(from), 0);
+  assert.equal(await redis.type(to), 'stream');
+  const pending = (await redis.xpending(to, 'g')) as [number, string, string, [string, string][]];
+  assert.equal(pending, [1, '1-0', '1-0', [['alice', '1']]]);
+  const next = (await redis.xreadgroup('GROUP', 'g', 'bob', 'STREAMS', to, '>')) as StreamReply;
+  assert.equal(next, [[to, [['2-0', ['a', '2']]]]]);
+});
+
+test.run();
