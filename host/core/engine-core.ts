@@ -18,6 +18,9 @@
  *   4. The sink runs synchronously inside the engine call and must not call back into the engine.
  *   5. Records of another kind (MSG: messages for other shards) go to `sink.other` as views valid only
  *      during the call; without one, they are an error.
+ *   6. TRACE records (the arbiter's events, for a demo or a debugger) go to `sink.trace` as views valid
+ *      only during the call. A sink with `trace` turns tracing on (the engine's `trace(1)` export, when
+ *      the module has it); without `trace`, TRACE records are ignored.
  * An `abort` inside the instance (an AssemblyScript assertion) or a trap means an engine bug: it is
  * thrown as an EngineFailure and the instance must not be used again.
  */
@@ -27,6 +30,8 @@ export const OUT_DATA = 1;
 export const OUT_CLOSE = 2;
 /** A message for another shard: `conn` is the target shard's index (docs/runtime.md). */
 export const OUT_MSG = 3;
+/** An engine event, one UTF-8 JSON object, emitted only while tracing is on (the `trace` export). */
+export const OUT_TRACE = 4;
 
 /** Receives the outbox, record by record, synchronously inside each engine call. */
 export interface CoreSink<P extends Uint8Array = Uint8Array> {
@@ -38,6 +43,8 @@ export interface CoreSink<P extends Uint8Array = Uint8Array> {
   close(conn: number): void;
   /** Any other record kind (cross-shard messages); `payload` is a view valid only during the call. */
   other?(kind: number, conn: number, payload: Uint8Array): void;
+  /** TRACE records (one UTF-8 JSON object each); present = tracing on. A view valid only during the call. */
+  trace?(record: Uint8Array): void;
 }
 
 export interface EngineOptions {
@@ -90,6 +97,8 @@ interface ShardExports {
   shard_deliver(from: number, len: number, nowMs: number): number;
   outbox_ptr(): number;
   outbox_clear(): void;
+  /** Optional: turns TRACE records on (1) or off (0). */
+  trace?(on: number): number | void;
 }
 
 const REQUIRED_EXPORTS: readonly (keyof ShardExports)[] = [
@@ -249,6 +258,7 @@ export function instantiateEngineCore<P extends Uint8Array = Uint8Array>(
           p = start + n;
           if (kind === OUT_DATA) dataView!(conn, h.subarray(start, start + n));
           else if (kind === OUT_CLOSE) sink.close(conn);
+          else if (kind === OUT_TRACE) sink.trace?.(h.subarray(start, start + n));
           else if (sink.other) sink.other(kind, conn, h.subarray(start, start + n));
           else throw new EngineFailure(`engine outbox: unknown record kind ${kind} for conn ${conn}`);
         }
@@ -289,6 +299,12 @@ export function instantiateEngineCore<P extends Uint8Array = Uint8Array>(
     if (options.serverInfo) x.server_info(put(utf8.encode(infoLines(options.serverInfo))));
     return 0;
   });
+  if (sink.trace !== undefined && typeof x.trace === 'function') {
+    call('trace', () => {
+      const outbox: unknown = x.trace!(1);
+      return typeof outbox === 'number' ? outbox : 0; // in case the export answers the outbox length
+    });
+  }
 
   return {
     open(id, addr, laddr) {

@@ -19,6 +19,8 @@
  *      copies each record in while the ring is read: one copy, ring → linear memory, no allocation.
  *   2. Records published after the size was taken, and reassembled big messages that no longer fit, go
  *      to an overflow list in order and are delivered by a second call right after: order is kept.
+ *   3. `readMessages(visit)` instead hands each published message over as an owned copy, in order, for a
+ *      host that holds messages before delivering them (message-hold.ts). Use one way or the other.
  */
 import type { Backlog, Ring } from './ring.js';
 import type { Engine } from './engine-core.js';
@@ -44,6 +46,8 @@ export function sendMessage(backlog: Backlog, ring: Ring, message: Uint8Array): 
 export interface MessageReader {
   /** Delivers every published message to `engine` (one call, two if some overflowed). True if any. */
   drainInto(engine: Engine): boolean;
+  /** Takes every published message off the ring as an owned copy, in order. Answers how many. */
+  readMessages(visit: (message: Uint8Array) => void): number;
 }
 
 function writeU32(dst: Uint8Array, at: number, n: number): void {
@@ -70,10 +74,16 @@ export function createMessageReader(ring: Ring, from: number): MessageReader {
   let limit = 0;
   let overflow: Uint8Array[] = [];
   let overflowBytes = 0;
+  /** Set during readMessages: complete messages go here instead of into a batch. */
+  let collect: ((message: Uint8Array) => void) | undefined;
+  let collected = 0;
 
   /** One complete message: into the batch if it fits and nothing overflowed yet, else to overflow. */
   function emit(message: Uint8Array, copyNeeded: boolean): void {
-    if (overflow.length === 0 && w + 4 + message.length <= limit) {
+    if (collect !== undefined) {
+      collected++;
+      collect(copyNeeded ? message.slice() : message);
+    } else if (overflow.length === 0 && w + 4 + message.length <= limit) {
       writeU32(dst, w, message.length);
       dst.set(message, w + 4);
       w += 4 + message.length;
@@ -133,6 +143,16 @@ export function createMessageReader(ring: Ring, from: number): MessageReader {
         engine.deliver(from, batch);
       }
       return true;
+    },
+    readMessages(take) {
+      collect = take;
+      collected = 0;
+      try {
+        ring.read(visit);
+      } finally {
+        collect = undefined;
+      }
+      return collected;
     },
   };
 }

@@ -13,6 +13,9 @@
  *     CLOSE → close). After each engine call, `flush()` publishes: one commit per touched ring per
  *     engine call, never one per message, and `local.flush()` writes each connection's replies once.
  *   - the 10 Hz `tick`.
+ *   - with an `observer` (the browser demo): every message sent is reported, and inbound messages go
+ *     through message-hold.ts (held for the observer's delay, reported, then delivered); TRACE records
+ *     go to the observer. Without one, the zero-copy paths above are used and nothing is reported.
  * It does not own the loop that decides when to pump or sleep (loop.ts), the sockets, or the mesh layout.
  * Connection ids are the host's: unique across shards; the engine ignores bytes for ids it has closed.
  */
@@ -20,6 +23,7 @@ import { OUT_MSG, instantiateEngineCore, type Engine } from './engine-core.js';
 import { createBacklog, type Ring, type WakeReason } from './ring.js';
 import type { Mesh } from './mesh-memory.js';
 import { createMessageReader, sendMessage, type MessageReader } from './message-link.js';
+import { createHeldInbound, type HeldInbound, type ShardObserver } from './message-hold.js';
 import { IO_CLOSE, IO_DATA, IO_OPEN, createFrameReader, createFrameWriter, type FrameWriter } from './io-frames.js';
 
 /** The thread's own connections (sockets in this thread). */
@@ -44,6 +48,8 @@ export interface ShardRuntimeOptions {
   ioEndpoint?: number;
   /** This thread's own sockets, if any. (A shard with neither only serves other shards.) */
   local?: LocalConnections;
+  /** Watches (and may slow) this shard's cross-shard traffic: the browser demo. */
+  observer?: ShardObserver;
 }
 
 export interface ShardRuntime {
@@ -54,7 +60,7 @@ export interface ShardRuntime {
   flush(): void;
   /** Drains everything waiting for this shard into the engine. True if anything was there. */
   pump(): boolean;
-  /** Runs the tick if it is due; answers the ms until the next one. */
+  /** Runs the tick if it is due; answers the ms until the next one (or until a held message is due). */
   timers(now: number): number;
   /** How long an idle loop may sleep: short while records wait in the backlog for room. */
   idleLimitMs(): number;
@@ -67,14 +73,17 @@ const TICK_MS = 100;
 const BACKLOG_RETRY_MS = 1;
 
 export function createShardRuntime(options: ShardRuntimeOptions): ShardRuntime {
-  const { mesh, shard, shards, ioEndpoint, local } = options;
+  const { mesh, shard, shards, ioEndpoint, local, observer } = options;
   const backlog = createBacklog();
   const toShard: Ring[] = [];
   const readers: MessageReader[] = [];
+  const held: HeldInbound[] = []; // with an observer: one per reader, in the same order
   for (let s = 0; s < shards; s++) {
     if (s === shard) continue;
     toShard[s] = mesh.ring(shard, s);
-    readers.push(createMessageReader(mesh.ring(s, shard), s));
+    const reader = createMessageReader(mesh.ring(s, shard), s);
+    readers.push(reader);
+    if (observer !== undefined) held.push(createHeldInbound(reader, s, observer));
   }
   const io: FrameWriter | undefined = ioEndpoint === undefined
     ? undefined
@@ -99,8 +108,10 @@ export function createShardRuntime(options: ShardRuntimeOptions): ShardRuntime {
       if (kind !== OUT_MSG) throw new Error(`shard ${shard}: unknown outbox record kind ${kind}`);
       const ring = toShard[target];
       if (ring === undefined) throw new Error(`shard ${shard}: message for shard ${target} of ${shards}`);
+      observer?.sent(target, payload);
       sendMessage(backlog, ring, payload);
     },
+    trace: observer?.trace === undefined ? undefined : (record) => observer.trace!(record),
   });
 
   function flush(): void {
@@ -116,7 +127,8 @@ export function createShardRuntime(options: ShardRuntimeOptions): ShardRuntime {
       if (kind === IO_DATA) {
         engine.feed(conn, bytes, start, end);
       } else if (kind === IO_OPEN) {
-        const text = latin1.decode(bytes.subarray(start, end));
+        // A copy: browsers' TextDecoder refuses views of a SharedArrayBuffer (the ring).
+        const text = latin1.decode(bytes.slice(start, end));
         const nl = text.indexOf('\n');
         engine.open(conn, nl < 0 ? text : text.slice(0, nl), nl < 0 ? '' : text.slice(nl + 1));
       } else if (kind === IO_CLOSE) {
@@ -136,7 +148,7 @@ export function createShardRuntime(options: ShardRuntimeOptions): ShardRuntime {
     pump() {
       let worked = false;
       for (let i = 0; i < readers.length; i++) {
-        if (readers[i].drainInto(engine)) {
+        if (observer !== undefined ? held[i].pump(engine, Date.now()) : readers[i].drainInto(engine)) {
           worked = true;
           flush();
         }
@@ -151,7 +163,9 @@ export function createShardRuntime(options: ShardRuntimeOptions): ShardRuntime {
         flush();
         nextTick = now + TICK_MS;
       }
-      return nextTick - now;
+      let next = nextTick;
+      for (let i = 0; i < held.length; i++) next = Math.min(next, held[i].nextDue());
+      return next - now;
     },
     idleLimitMs() {
       return backlog.pending() > 0 ? BACKLOG_RETRY_MS : Infinity;

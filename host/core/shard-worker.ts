@@ -13,6 +13,7 @@ import { EngineFailure } from './engine-core.js';
 import { attachMesh } from './mesh-memory.js';
 import { startLoop, type Loop } from './loop.js';
 import { createShardRuntime, type LocalConnections, type ShardRuntime } from './shard-runtime.js';
+import type { ShardObserver } from './message-hold.js';
 import type { ShardInit, WorkerEvent } from './mesh.js';
 
 export interface ShardWorker {
@@ -29,11 +30,12 @@ export async function compileShardModule(init: ShardInit): Promise<WebAssembly.M
   throw new Error(`shard ${init.shard}: the init carries neither a module nor wasm bytes`);
 }
 
-/** Starts the shard; `post` sends events to the parent. */
+/** Starts the shard; `post` sends events to the parent; `observer` watches its messages (the demo). */
 export async function runShardWorker(
   init: ShardInit,
   post: (event: WorkerEvent) => void,
   local?: LocalConnections,
+  observer?: ShardObserver,
 ): Promise<ShardWorker> {
   const report = (err: unknown): void => {
     const e = err instanceof Error ? err : new Error(String(err));
@@ -50,6 +52,7 @@ export async function runShardWorker(
       serverInfo: init.serverInfo,
       ioEndpoint: init.ioEndpoint,
       local,
+      observer,
     });
     const loop = startLoop({
       pump: runtime.pump,

@@ -1,52 +1,5 @@
 /**
- * slots — where a key lives, computed the way DESIGN.md defines it, for tests that need keys on chosen
- * shards: CRC16-XMODEM of the key (or of its non-empty `{hash tag}`) mod 16384; shard i of n owns
- * slots [floor(i*16384/n), floor((i+1)*16384/n)).
+ * slots — where a key lives, for tests that need keys on chosen shards. The code is host/core/slots.ts
+ * (the browser demo uses it too); this module keeps the tests' import path.
  */
-
-const SLOTS = 16384;
-
-export function crc16(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const b of bytes) {
-    crc ^= b << 8;
-    for (let i = 0; i < 8; i++) crc = (crc & 0x8000) !== 0 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc;
-}
-
-export function keySlot(key: string | Uint8Array): number {
-  let bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
-  const open = bytes.indexOf(0x7b);
-  if (open >= 0) {
-    const close = bytes.indexOf(0x7d, open + 1);
-    if (close > open + 1) bytes = bytes.subarray(open + 1, close);
-  }
-  return crc16(bytes) % SLOTS;
-}
-
-export function shardOfSlot(slot: number, shards: number): number {
-  for (let i = 0; i < shards; i++) {
-    if (slot < Math.floor(((i + 1) * SLOTS) / shards)) return i;
-  }
-  return shards - 1;
-}
-
-export function shardOf(key: string | Uint8Array, shards: number): number {
-  return shardOfSlot(keySlot(key), shards);
-}
-
-/** One key per shard: `${prefix}:${n}` for the first n that lands on each shard, in shard order. */
-export function keyPerShard(prefix: string, shards: number): string[] {
-  const found: (string | undefined)[] = new Array<string | undefined>(shards).fill(undefined);
-  let left = shards;
-  for (let n = 0; left > 0; n++) {
-    const key = `${prefix}:${n}`;
-    const s = shardOf(key, shards);
-    if (found[s] === undefined) {
-      found[s] = key;
-      left--;
-    }
-  }
-  return found as string[];
-}
+export { crc16, keySlot, shardOfSlot, shardOf, keyPerShard, keyOnShard } from '../../host/core/slots.js';
