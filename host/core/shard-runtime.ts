@@ -8,9 +8,9 @@
  *     never blocks or drops and each (from, to) pair stays FIFO;
  *   - DATA / CLOSE records → either the thread's own sockets (`local`: Deno workers, the Node main thread
  *     in the main-shard design) or frames on `ring(shard, io)` to the I/O endpoint (io-frames.ts);
- *   - `pump()`: for each shard ring into this one, one `deliver` with every published message (written
- *     straight into the instance); then every frame from the I/O endpoint (OPEN → open, DATA → feed,
- *     CLOSE → close). After each engine call, `flush()` publishes: one commit per touched ring per
+ *   - `pump()`: every frame from the I/O endpoint first (OPEN → open, DATA → feed, CLOSE → close), then
+ *     for each shard ring into this one, one `deliver` with every published message (written
+ *     straight into the instance). After each engine call, `flush()` publishes: one commit per touched ring per
  *     engine call, never one per message, and `local.flush()` writes each connection's replies once.
  *   - the 10 Hz `tick`.
  *   - with an `observer` (the browser demo): every message sent is reported, and inbound messages go
@@ -146,14 +146,15 @@ export function createShardRuntime(options: ShardRuntimeOptions): ShardRuntime {
     engine,
     flush,
     pump() {
-      let worked = false;
+      // Sockets' frames first: a connection's close then reaches the engine before messages that other
+      // shards sent after it (a push must not serve a blocked client that already left).
+      let worked = readIo !== undefined && readIo() > 0;
       for (let i = 0; i < readers.length; i++) {
         if (observer !== undefined ? held[i].pump(engine, Date.now()) : readers[i].drainInto(engine)) {
           worked = true;
           flush();
         }
       }
-      if (readIo !== undefined && readIo() > 0) worked = true;
       if (backlog.pending() > 0) flush();
       return worked;
     },

@@ -98,7 +98,9 @@ export async function startIoThreadHost(ctx: HostContext): Promise<Host> {
     },
     onGone(conn) {
       io.close(conn.id, conn.shard);
-      scheduleFlush();
+      // At once, not at the end of the turn: a push that another socket delivers after this close must
+      // not reach a shard before the close does (a blocked client would be served after it left).
+      flushNow();
     },
   });
 

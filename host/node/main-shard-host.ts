@@ -59,7 +59,9 @@ export async function startMainShardHost(ctx: HostContext, spread = false): Prom
         return;
       }
       io!.close(conn.id, conn.shard);
-      scheduleFlush();
+      // At once, not at the end of the turn: a push that another socket delivers after this close must
+      // not reach a shard before the close does (a blocked client would be served after it left).
+      flushNow();
     },
   });
 
