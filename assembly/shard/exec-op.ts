@@ -2,7 +2,8 @@
 //   1. lock  — take the lock of every involved shard, one at a time, in ascending shard order (LOCK,
 //              wait for LOCKED, next). Ordered locking means two transactions never wait in a cycle.
 //   2. check — with every lock held, the connection's WATCH verdict is final: DIRTY messages travel the
-//              same FIFO rings as LOCKED and so have already arrived. A dirty watch answers null.
+//              same FIFO rings as LOCKED and so have already arrived. A dirty watch answers null; a
+//              client that closed meanwhile (its watches forgotten) gets nothing run.
 //   3. run   — the queued commands one after the other, each as a child op running under this lock
 //              (its requests carry the holder id, so locked shards accept them and nobody else's).
 //   4. unlock — UNLOCK every shard; the reply is the array of the commands' replies.
@@ -30,6 +31,12 @@ export class ExecOp extends LockingOp {
   }
 
   run(): void {
+    // The client left while the locks were being taken: its watches are gone with it, so nothing may run
+    // (on one Redis, a client that closed before EXEC ran never gets its EXEC run at all).
+    if (!this.client.open) {
+      this.end(EMPTY);
+      return;
+    }
     if (this.client.watchDirty) {
       unwatchAll(this.client);
       this.end(this.resp3 ? NULL3 : NULL_ARRAY);
@@ -98,4 +105,5 @@ export class ExecOp extends LockingOp {
 }
 
 const NULL_ARRAY = new Lit("*-1\r\n");
+const EMPTY = new Lit("");
 const NULL3 = new Lit("_\r\n");

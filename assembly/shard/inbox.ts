@@ -31,32 +31,47 @@ const replyBuf = new ByteBuf();
 
 /**
  * Messages held while another holder has the lock — requests and lock requests from anyone else, in
- * arrival order: [from u32][message]. They are replayed in that order once the lock is free, and replay
- * stops as soon as a held LOCK takes the lock again, so nothing ever overtakes what arrived before it.
+ * arrival order: [from u32][message] — and, in the same queue, this shard's own connections that stopped
+ * before a command because of the lock: [CONNECTION u32][conn id u32]. They are replayed in that order
+ * once the lock is free, and replay stops as soon as a held LOCK takes the lock again, so nothing ever
+ * overtakes what arrived before it: a local client waits its turn behind earlier lock requests, and a
+ * stream of LOCKs from other shards cannot starve it.
  */
 const held = new Array<ByteBuf>();
 let heldHead: i32 = 0;
 
-/** Called when the lock is free again: set by session.ts to resume stalled connections. */
-let resumeHook: () => void = noop;
-function noop(): void {}
-export function onResumeConnections(hook: () => void): void { resumeHook = hook; }
+/** Marks a held entry that is a stalled local connection, not a message. */
+const CONNECTION: u32 = 0xffffffff;
+
+/** Resumes a connection that stalled on the lock (session.ts). */
+let resumeHook: (conn: u32) => void = noop;
+function noop(conn: u32): void {}
+export function onResumeConnection(hook: (conn: u32) => void): void { resumeHook = hook; }
+
+/** A local connection stopped before a command because the shard is locked: it waits in line. */
+export function holdConnection(conn: u32): void {
+  const entry = new ByteBuf();
+  entry.reserve(8);
+  store<u32>(entry.ptr, CONNECTION);
+  store<u32>(entry.ptr, conn, 4);
+  entry.len = 8;
+  held.push(entry);
+}
 
 export function initInbox(): void {}
 
 function lockFreed(): void {
+  // What the transaction wrote wakes blocked clients now that it is complete.
+  if (readyPending()) serveReadyKeys();
   replayHeld();
-  if (!lockHeld()) {
-    // What the transaction wrote wakes blocked clients now that it is complete.
-    if (readyPending()) serveReadyKeys();
-    resumeHook();
-  }
 }
 
 function replayHeld(): void {
   while (heldHead < held.length && !lockHeld()) {
     const m = held[heldHead++];
-    handleMessage(load<u32>(m.ptr), m.ptr + 4, m.len - 4);
+    const from = load<u32>(m.ptr);
+    if (from == CONNECTION) resumeHook(load<u32>(m.ptr, 4));
+    else handleMessage(from, m.ptr + 4, m.len - 4);
     m.release();
   }
   if (heldHead == held.length) {

@@ -7,24 +7,21 @@ import { nowMs } from "./clock";
 import { dispatch } from "./dispatch";
 import { parseNext, parserKeepFrom, parserShift, parseError, parseErrorByte,
          PARSE_NEED_MORE, PARSE_COMMAND, PARSE_ERROR, PARSE_EMPTY } from "../resp/parser";
-import { replyTarget, replyError } from "../resp/writer";
+import { replyTarget, replyError, pushCapture, popCapture } from "../resp/writer";
 import { outboxClose } from "./outbox";
 import { ERR_PROTO_EXPECTED_DOLLAR } from "../resp/errors";
 import { ByteBuf } from "../util/mem";
 import { shardIndex, shardCount } from "./server-info";
 import { lockHeld } from "./lock";
 import { loopbackPending } from "./loopback";
-import { drainLoopback, onResumeConnections } from "./inbox";
+import { drainLoopback, onResumeConnection, holdConnection } from "./inbox";
 import { onBarrierLifted, onFlushedForClose, mustQueue } from "./replies";
 import { connGone } from "../commands/multi";
 import { blockedConnGone } from "../blocking/blocked";
 import { readyPending } from "../blocking/waiters";
 
-/** Connections that stopped before a command because the shard is locked by a transaction. */
-const stalledByLock = new Array<Conn>();
-
 export function initSessions(): void {
-  onResumeConnections(resumeLockStalled);
+  onResumeConnection(resumeLockStalled);
   onBarrierLifted(resumeIfStalled);
   onFlushedForClose(closeFlushed);
 }
@@ -90,7 +87,7 @@ function finishRun(c: Conn, buffered: bool, base: usize, total: u32): void {
 function mustStall(c: Conn): bool {
   if (c.barriers > 0) return true;
   if (shardCount > 1 && lockHeld()) {
-    stalledByLock.push(c);
+    holdConnection(c.id);
     return true;
   }
   return false;
@@ -113,7 +110,11 @@ function resume(c: Conn): void {
   if (c.running || !c.stalled || !conns.has(c.id)) return;
   c.stalled = false;
   c.running = true;
+  // It may be resumed from inside another command (a CLIENT UNBLOCK run for another shard, whose reply is
+  // being captured): its own replies go to its own socket.
+  pushCapture(null);
   runFrames(c, c.input.ptr, c.input.len, nowMs);
+  popCapture();
   c.running = false;
   finishRun(c, true, c.input.ptr, c.input.len);
 }
@@ -122,11 +123,11 @@ function resumeIfStalled(c: Conn): void {
   if (c.stalled && c.barriers == 0) resume(c);
 }
 
-function resumeLockStalled(): void {
-  while (stalledByLock.length > 0 && !lockHeld()) {
-    const c = stalledByLock.shift();
-    if (c.barriers == 0) resume(c);
-  }
+/** Its turn in the lock's line came (shard/inbox.ts): the connection runs what it has buffered. */
+function resumeLockStalled(id: u32): void {
+  if (!conns.has(id)) return;
+  const c = conns.get(id);
+  if (c.barriers == 0) resume(c);
 }
 
 function replyProtocolError(c: Conn): void {
