@@ -30,6 +30,7 @@ import { BlockSpec } from "./block-spec";
 import { armWaiter, disarmWaiter } from "./waiters";
 import { newSeq, registerBlocked, unregisterBlocked } from "./blocked";
 import { traceKey } from "./trace";
+import { ESCROWED } from "./start";
 
 const ST_TRYING: u8 = 0;
 const ST_WAITING: u8 = 1;
@@ -61,6 +62,8 @@ export class BlockOp extends LockingOp {
   private nextKey: i32 = 0;
   private spreading: bool = false;
   private unblockPending: u8 = 0;
+  /** The shard the last try went to (its escrow lives there). */
+  private tryShard: u32 = 0;
 
   constructor(c: Conn, spec: BlockSpec, shards: Array<u32>, holder: u32, mayBlock: bool) {
     super(c, shards, holder);
@@ -71,6 +74,9 @@ export class BlockOp extends LockingOp {
     this.plainReplies = false;
     registerBlocked(this);
   }
+
+  /** The shards whose locks this op takes (a gathering try runs under them). */
+  lockedShards(): Array<u32> { return this.shards; }
 
   // ---- trying ----
 
@@ -94,11 +100,13 @@ export class BlockOp extends LockingOp {
   }
 
   run(): void {
+    if (this.spec.gatherAll) { gatherStarter(this); return; }
     this.nextKey = 0;
     this.tryNextRun();
   }
 
   private sendTry(shard: u32, from: i32, to: i32, arm: bool): void {
+    this.tryShard = shard;
     reqBegin(shard);
     reqArg(BTRY.ptr, BTRY.len);
     reqArg(arm ? ONE.ptr : ZERO.ptr, 1);
@@ -156,7 +164,21 @@ export class BlockOp extends LockingOp {
     }
     if (len == 1 && load<u8>(ptr) == 0) { this.moveNow(); return; }
     this.unlock();
+    if (load<u8>(ptr) == ESCROWED) { this.triedWithEscrow(ptr, len); return; }
     this.end(ptr, len);
+  }
+
+  /** A try that popped for this client on its key's shard: the client has it, or it goes back. */
+  private triedWithEscrow(ptr: usize, len: u32): void {
+    const escrow = load<u32>(ptr, 1);
+    const shard = this.tryShard;
+    if (this.conn.open) {
+      this.deliveredTo(shard, escrow);
+      this.end(ptr + 5, len - 5);
+    } else {
+      this.giveBack(shard, escrow);
+      this.end(0, 0);
+    }
   }
 
   /** BLMOVE with data in its source and the destination elsewhere: exactly LMOVE. */
@@ -164,8 +186,15 @@ export class BlockOp extends LockingOp {
     moveStarter(this);
   }
 
-  /** The LMOVE child answered: the element, WRONGTYPE — or null if the source emptied meanwhile. */
+  /** A gathering try answered (empty: nothing anywhere), or the LMOVE child did: the element, WRONGTYPE —
+   *  or null if the source emptied meanwhile. */
   onChildDone(child: Op, ptr: usize, len: u32): void {
+    if (this.spec.gatherAll) {
+      if (len == 0) { this.nothingAnywhere(); return; }
+      this.unlock();
+      this.end(ptr, len);
+      return;
+    }
     const isNull = len > 0 && (load<u8>(ptr) == 0x5f || (len >= 3 && load<u8>(ptr) == 0x24 && load<u8>(ptr, 1) == 0x2d));
     if (isNull) { this.tryOn(this.spec.keyShards[0]); return; }
     this.end(ptr, len);
@@ -343,6 +372,10 @@ export class BlockOp extends LockingOp {
 let moveStarter: (op: BlockOp) => void = noMove;
 function noMove(op: BlockOp): void { unreachable(); }
 export function onMoveNow(starter: (op: BlockOp) => void): void { moveStarter = starter; }
+
+/** Starts a gathering try as a child of the op, under its locks (set by commands/streams-blocking.ts). */
+let gatherStarter: (op: BlockOp) => void = noMove;
+export function onGatherTry(starter: (op: BlockOp) => void): void { gatherStarter = starter; }
 
 const seqText = new ByteBuf();
 const BTRY = new Lit("\0btry");

@@ -27,6 +27,11 @@ export class BlockSpec {
   readonly suffix: Array<ByteBuf> = new Array<ByteBuf>();
   /** The key count goes between prefix and keys (BLMPOP's numkeys). */
   countBeforeKeys: bool = false;
+  /** Keys on several shards are tried all at once and answered together (XREAD replies every stream
+   *  with data, not the first): the try is the family's own gather op (block-op.ts onGatherTry). */
+  gatherAll: bool = false;
+  /** The command as sent (argv, `[len u32][bytes]…`), for a gathering try. */
+  readonly argv: ByteBuf = new ByteBuf();
 
   constructor(readonly kind: u8) {}
 
@@ -69,6 +74,7 @@ export class BlockSpec {
     releaseAll(this.prefix);
     releaseAll(this.suffix);
     releaseAll(this.serveHow);
+    this.argv.release();
     const d = this.dest;
     if (d != null) d.release();
   }

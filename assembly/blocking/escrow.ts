@@ -27,6 +27,28 @@ class Escrow {
 const held = new Map<u32, Escrow>();
 let nextId: u32 = 0;
 
+/** While a blocking command's try runs for another shard's client: what it pops goes into escrow too. */
+let recording = false;
+let recorded: u32 = 0;
+
+export function escrowStartRecording(): void { recording = true; recorded = 0; }
+
+/** Stops recording; the escrow the try filled, or 0 when it popped nothing. */
+export function escrowStopRecording(): u32 { recording = false; return recorded; }
+
+/** A pop happening now (lists.ts popAndReply, zset-pop.ts): kept in escrow while recording. */
+export function escrowRecordPop(key: usize, keyLen: u32, atHead: bool, ptr: usize, len: u32): void {
+  if (!recording) return;
+  if (recorded == 0) recorded = escrowOpen(key, keyLen, atHead);
+  escrowAdd(recorded, ptr, len);
+}
+
+export function escrowRecordScoredPop(key: usize, keyLen: u32, ptr: usize, len: u32, score: f64): void {
+  if (!recording) return;
+  if (recorded == 0) recorded = escrowOpen(key, keyLen, true);
+  escrowAddScored(recorded, ptr, len, score);
+}
+
 export function escrowCount(): i32 { return held.size; }
 
 /** Opens an escrow for elements popped from `key` at one end; add them in pop order. */

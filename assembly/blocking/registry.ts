@@ -8,15 +8,21 @@ import { BlockSpec } from "./block-spec";
 
 export type SpecBuilder = (c: Conn) => BlockSpec | null;
 export type TryNow = (c: Conn) => bool;
+/** Whether this call may wait at all (XREAD only with BLOCK); the others run as ordinary commands. */
+export type WantsToBlock = (c: Conn) => bool;
 
 export class BlockingCommand {
-  constructor(readonly cmd: Command, readonly build: SpecBuilder, readonly tryNow: TryNow) {}
+  constructor(readonly cmd: Command, readonly build: SpecBuilder, readonly tryNow: TryNow,
+              readonly wantsToBlock: WantsToBlock) {}
 }
 
 const entries = new Array<BlockingCommand>();
 
-export function defineBlocking(cmd: Command, build: SpecBuilder, tryNow: TryNow): void {
-  entries.push(new BlockingCommand(cmd, build, tryNow));
+function always(c: Conn): bool { return true; }
+
+export function defineBlocking(cmd: Command, build: SpecBuilder, tryNow: TryNow,
+                               wantsToBlock: WantsToBlock = always): void {
+  entries.push(new BlockingCommand(cmd, build, tryNow, wantsToBlock));
 }
 
 export function blockingEntryOf(cmd: Command): BlockingCommand | null {

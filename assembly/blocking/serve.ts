@@ -11,6 +11,12 @@
 //   [key, "zpop", -|+, count, "1"|"M"]  pop up to count members from the low (-) or high (+) end; payload =
 //                                       BZPOPMIN's `[key, member, score]` or BZMPOP's `[key, [[m, s] …]]`
 //                                       in the client's protocol; escrowed with their scores
+// and of serving a stream (serve-stream.ts; the waiter's registration holds its ID or group):
+//   [key, "xread", count]                  the entries after the waiter's ID: `[[key, entries]]` (a map in
+//                                          RESP3); nothing is taken, so no escrow
+//   [key, "xgroup", consumer, count, noack] the group's undelivered entries, delivered to the consumer (its
+//                                          PEL keeps them until XACK, as in Redis: no escrow), or Redis's
+//                                          error when the stream or the group is gone
 // A key that is empty (or of another type) by now takes nothing: SERVED without data, the waiter stays.
 import { ByteBuf, Lit } from "../util/mem";
 import { sendBody, M_SERVED, MF_SERVED_DATA } from "../shard/messages";
@@ -18,6 +24,7 @@ import { lookup, entryModified } from "../store/keyspace";
 import { entryType, entryValue, TYPE_LIST, TYPE_ZSET } from "../store/entry";
 import { zsetLen } from "../store/zset";
 import { serveZpop } from "./serve-zset";
+import { serveXread, serveXgroup } from "./serve-stream";
 import { listLen, listAt, listRemove, listPush, elemPtr, elemLen } from "../store/list";
 import { createList, listWritten } from "../commands/lists";
 import { parseI64, parsedI64, formatI64 } from "../util/int";
@@ -43,14 +50,20 @@ function argByte(i: i32): u8 { return argLens[i] > 0 ? load<u8>(argPtrs[i]) : 0;
 
 /** Serves waiter (origin, seq); true when it took something (SERVED with data was sent). */
 export function executeServe(origin: u32, seq: u32, conn: u32, attempt: u32, resp3: bool, argv: usize,
-                             len: u32): bool {
+                             len: u32, regArg: usize, regArgLen: u32): bool {
   loadArgs(argv, len);
   payload.len = 0;
   const e = lookup(argPtrs[0], argLens[0]);
   let escrow: u32 = 0;
   let served = false;
   const how = argByte(1);
-  if (how == 0x7a) { // "zpop"
+  if (how == 0x78) { // "xread", "xgroup"
+    parseI64(argPtrs[3 - (argLens[1] == 5 ? 1 : 0)], argLens[3 - (argLens[1] == 5 ? 1 : 0)]);
+    served = argLens[1] == 5
+      ? serveXread(e, argPtrs[0], argLens[0], regArg, parsedI64, resp3, payload)
+      : serveXgroup(e, argPtrs[0], argLens[0], regArg, regArgLen, argPtrs[2], argLens[2], parsedI64,
+                    argByte(4) == 0x31, resp3, payload);
+  } else if (how == 0x7a) { // "zpop"
     if (e != 0 && entryType(e) == TYPE_ZSET && zsetLen(entryValue(e)) > 0) {
       served = true;
       parseI64(argPtrs[3], argLens[3]);

@@ -12,11 +12,13 @@ import { argc, argPtr, argLen, argsReset, argsPush } from "../shard/args";
 import { attachSlot } from "../shard/route";
 import { shardIndex, shardCount } from "../shard/server-info";
 import { lookupCommand, defineInternal } from "../commands/table";
-import { replyNullArray, replyNull } from "../resp/writer";
+import { replyNullArray, replyNull, captureBuffer, replyBuffered } from "../resp/writer";
 import { BlockSpec } from "./block-spec";
 import { BlockOp } from "./block-op";
 import { BlockingCommand, blockingEntryOf } from "./registry";
 import { armWaiter } from "./waiters";
+import { escrowStartRecording, escrowStopRecording } from "./escrow";
+import { bufferOf } from "../util/mem";
 
 /** A top-level blocking command (not inside EXEC). */
 export function startBlocking(c: Conn, b: BlockingCommand): void {
@@ -89,11 +91,34 @@ function internalBtry(c: Conn): void {
   argsReset();
   for (let i = 0; i < savedPtrs.length; i++) argsPush(savedPtrs[i], savedLens[i]);
   const b = blockingEntryOf(lookupCommand(argPtr(0), argLen(0))!)!;
-  if (b.tryNow(c) || !arm) return;
+  // What the try pops stays in escrow until the origin has it to a live connection: the reply is
+  // prefixed with [1][escrow u32] then (block-op.ts).
+  const at = replyBuffered();
+  escrowStartRecording();
+  const replied = b.tryNow(c);
+  const escrow = escrowStopRecording();
+  if (escrow != 0) prefixEscrow(at, escrow);
+  if (replied || !arm) return;
   const spec = b.build(c)!; // read again for its keys: the origin checked it already
   armWaiter(c.originShard, seq, c.originConn, spec.kind, spec.keys, spec.keyArgs);
   spec.release();
 }
+
+/** Inserts [1][escrow u32] before the reply captured from `at` on. */
+function prefixEscrow(at: u32, escrow: u32): void {
+  const buf = captureBuffer()!;
+  const tail = bufferOf(buf.ptr + at, buf.len - at);
+  buf.len = at;
+  buf.pushByte(ESCROWED);
+  buf.reserve(4);
+  store<u32>(buf.ptr + buf.len, escrow);
+  buf.len += 4;
+  buf.append(tail.ptr, tail.len);
+  tail.release();
+}
+
+/** The first byte of a try's reply that carries an escrow (a RESP reply never starts with it). */
+export const ESCROWED: u8 = 1;
 
 export function registerBlockingInternals(): void {
   defineInternal("\0btry", internalBtry);

@@ -206,27 +206,46 @@ export function serveReadyKeys(): void {
 function pumpQueue(q: KeyQueue): void {
   // Consuming kinds (a pop takes what the next waiter would get) serve in queue order, at most as many
   // waiters at a time as there are units; a reading kind (XREAD) serves every waiter that has data.
-  let outstanding: i64 = 0;
-  let waitingAhead = false;
+  // Waiters compete only within their line: the same kind and argument (one consumer group's readers).
+  lines.length = 0;
+  outstanding.length = 0;
+  waitingAhead.length = 0;
   let i = 0;
   while (i < q.regs.length) {
     const r = unchecked(q.regs[i]);
     const consuming = isConsuming(r.waiter.kind);
+    const line = consuming ? lineOf(r) : -1;
     if (r.state == REG_SERVE) {
-      if (consuming && waitingAhead) { outstanding++; i++; continue; }
+      if (line >= 0 && waitingAhead[line]) { outstanding[line]++; i++; continue; }
       if (serveNow(r)) continue; // the waiter left every queue, this one included
       i++;
       continue;
     }
     if (r.state == REG_NOTIFIED) {
-      if (consuming) { waitingAhead = true; outstanding++; }
-    } else if (unitsFor(r) > (consuming ? outstanding : 0)) {
+      if (line >= 0) { waitingAhead[line] = true; outstanding[line]++; }
+    } else if (unitsFor(r) > (line >= 0 ? outstanding[line] : 0)) {
       notify(r);
-      if (consuming) { waitingAhead = true; outstanding++; }
+      if (line >= 0) { waitingAhead[line] = true; outstanding[line]++; }
     }
     i++;
   }
   if (q.regs.length == 0) dropQueueIfEmpty(q);
+}
+
+/** The lines met in the queue being pumped: a registration standing for each, its counts. */
+const lines = new Array<Registration>();
+const outstanding = new Array<i64>();
+const waitingAhead = new Array<bool>();
+
+function lineOf(r: Registration): i32 {
+  for (let i = 0; i < lines.length; i++) {
+    const o = unchecked(lines[i]);
+    if (o.waiter.kind == r.waiter.kind && bytesEqual(o.arg.ptr, o.arg.len, r.arg.ptr, r.arg.len)) return i;
+  }
+  lines.push(r);
+  outstanding.push(0);
+  waitingAhead.push(false);
+  return lines.length - 1;
 }
 
 function unitsFor(r: Registration): i64 {
@@ -246,7 +265,7 @@ function notify(r: Registration): void {
 function serveNow(r: Registration): bool {
   const w = r.waiter;
   const served = executeServe(w.origin, w.seq, w.conn, r.serveAttempt, r.serveResp3, r.serveArgs.ptr,
-                              r.serveArgs.len);
+                              r.serveArgs.len, r.arg.ptr, r.arg.len);
   if (isTracing()) {
     const q = r.queue;
     traceKey(served ? "served" : "empty", w.origin, w.conn, w.seq, q.key.ptr, q.key.len, 0, -1,

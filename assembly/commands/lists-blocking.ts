@@ -21,7 +21,7 @@ import { keyShard } from "../shard/placement";
 import { shardIndex } from "../shard/server-info";
 import { nowMs } from "../shard/clock";
 import {
-  listEntry, createList, listWritten, argWhere, popAndReply, parseMpopAt, mpopTry, mpopKeys, mpopFirstKey,
+  listEntry, createList, listWritten, argWhere, popAndReplyFrom, parseMpopAt, mpopTry, mpopKeys, mpopFirstKey,
   mpopHead, mpopCount, lmove, rpoplpush,
 } from "./lists";
 import { startLmove } from "./lists-cross";
@@ -55,7 +55,7 @@ function tryPop(atHead: bool): bool {
     if (e == 0) continue;
     replyArrayLen(2);
     replyBulk(argPtr(k), argLen(k));
-    popAndReply(entryValue(<usize>e), 1, atHead, false);
+    popAndReplyFrom(argPtr(k), argLen(k), entryValue(<usize>e), 1, atHead, false);
     listWritten(<usize>e);
     return true;
   }

@@ -22,6 +22,7 @@ import {
 } from "../store/list";
 import { startLmove, startRpoplpush, startLmpop, registerListInternals } from "./lists-cross";
 import { registerBlockingListCommands } from "./lists-blocking";
+import { escrowRecordPop } from "../blocking/escrow";
 
 /** The entry byte for a list's encoding: Redis 7.0 has one, "quicklist" (commands/keys-names.ts). */
 export const ENC_QUICKLIST: u8 = 0;
@@ -59,11 +60,18 @@ export function argWhere(i: i32): i32 {
 
 /** Replies `n` elements of `l` popped from one end (in pop order), then removes them. */
 export function popAndReply(l: usize, n: u32, atHead: bool, asArray: bool): void {
+  popAndReplyFrom(0, 0, l, n, atHead, asArray);
+}
+
+/** popAndReply for key `key` (0: untold): a blocking command's try for another shard's client also keeps
+ *  the elements in escrow until that client has them (blocking/escrow.ts). */
+export function popAndReplyFrom(key: usize, keyLen: u32, l: usize, n: u32, atHead: bool, asArray: bool): void {
   const len = listLen(l);
   if (asArray) replyArrayLen(n);
   for (let k: u32 = 0; k < n; k++) {
     listAt(l, atHead ? k : len - 1 - k);
     replyBulk(elemPtr, elemLen);
+    if (key != 0) escrowRecordPop(key, keyLen, atHead, elemPtr, elemLen);
   }
   listRemove(l, atHead ? 0 : len - n, n);
 }
@@ -376,7 +384,7 @@ export function mpopTry(): bool {
     const n = <u32>min<i64>(mpopCount, listLen(l));
     replyArrayLen(2);
     replyBulk(argPtr(k), argLen(k));
-    popAndReply(l, n, mpopHead, true);
+    popAndReplyFrom(argPtr(k), argLen(k), l, n, mpopHead, true);
     listWritten(<usize>e);
     return true;
   }

@@ -5,6 +5,7 @@
 // (XACK, XPENDING, XCLAIM, XAUTOCLAIM) are streams-pending.ts; reading through a group (XREADGROUP) is
 // streams-read.ts. As in Redis 7.0, no XGROUP subcommand counts as a change of the key for WATCH,
 // except CREATE making the stream with MKSTREAM.
+import { keyTouched } from "../blocking/waiters";
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
 import { defineCommand, defineSubcommand, F_WRITE, F_DENYOOM, F_LOADING, F_STALE } from "./table";
@@ -132,7 +133,10 @@ function xgroupSetid(c: Conn): void {
 function xgroupDestroy(c: Conn): void {
   const e = xgroupStream(false);
   if (e < 0) return;
-  replyInt(groupDestroy(streamGroups(streamOf(e)), argPtr(3), argLen(3)) ? 1 : 0);
+  const destroyed = groupDestroy(streamGroups(streamOf(e)), argPtr(3), argLen(3));
+  // Blocked XREADGROUP readers of that group are told (not a change of the key for WATCH, as in Redis).
+  if (destroyed) keyTouched(argPtr(2), argLen(2));
+  replyInt(destroyed ? 1 : 0);
 }
 
 function xgroupCreateConsumer(c: Conn): void {

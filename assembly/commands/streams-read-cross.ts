@@ -44,6 +44,8 @@ export class XreadOp extends LockingOp {
   private waiting: i32 = 0;
   private phase: i32 = PHASE_READ;
   private readonly block: bool;
+  /** Run by a blocked XREAD's arbiter (blocking/block-op.ts): nothing anywhere answers empty (it waits). */
+  nothingIsEmpty: bool = false;
 
   constructor(c: Conn, shards: Array<u32>, holder: u32, isGroup: bool) {
     super(c, shards, holder);
@@ -148,7 +150,7 @@ export class XreadOp extends LockingOp {
       if (!isNull(a.ptr + from)) served++;
     }
     if (served == 0) {
-      if (this.block) { errorReply(this, E.ERR_BLOCK_NOT_SUPPORTED); return; }
+      if (this.nothingIsEmpty) { this.end(0, 0); return; }
       const nil = this.resp3 ? NULL3 : NULL_ARRAY;
       this.end(nil.ptr, nil.len);
       return;

@@ -7,8 +7,8 @@
 //   4. readAfter / readGroup — the entries after an ID, plain or through a group (PEL, delivery counts,
 //                         last-delivered ID, entries-read), written as one array.
 // The reply gathers the served streams in key order: an array of [key, entries] (a map in RESP3), or a
-// null array when none has anything. BLOCK is answered like Redis when data is there at once; when it
-// would have to wait, the reply is ERR BLOCK is not supported yet (the blocking arbiter replaces that).
+// null array when none has anything. BLOCK that has to wait goes through the blocking arbiter
+// (commands/streams-blocking.ts, assembly/blocking/).
 // Keys on several shards: streams-read-cross.ts (the internal `\0xread` runs steps 2–4 on each shard).
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
@@ -41,6 +41,8 @@ import { startXread, registerXreadInternals } from "./streams-read-cross";
 /** What parseXread read. `rdCount` 0: no limit. Keys are arguments rdStreamsArg …+rdNumStreams-1. */
 export let rdCount: i64 = 0;
 export let rdBlock: bool = false;
+/** The BLOCK option's milliseconds argument (when rdBlock). */
+export let rdBlockArg: i32 = 0;
 export let rdNoack: bool = false;
 export let rdGroupArg: i32 = -1;
 export let rdStreamsArg: i32 = 0;
@@ -60,6 +62,7 @@ export function parseXread(isGroup: bool): bool {
       if (!argToInt(i)) { replyErrorLit(E.ERR_TIMEOUT_NOT_INT); return false; }
       if (argInt < 0) { replyErrorLit(E.ERR_TIMEOUT_NEGATIVE); return false; }
       rdBlock = true;
+      rdBlockArg = i;
     } else if (argIsWord(i, COUNT) && more > 0) {
       i++;
       if (!argToIntOrReply(i)) return false;
@@ -288,18 +291,21 @@ export function serveKey(k: i32, withKey: bool): void {
   readGroup(s, g, cons, decMs[k], decSeq[k], rdCount, rdNoack, decHistory[k]);
 }
 
+/** Nothing now: a null array. (A client that may wait never gets here: with BLOCK, outside MULTI, the
+ *  command goes to the blocking arbiter first — commands/streams-blocking.ts.) */
 export function xreadGeneric(isGroup: bool): void {
   if (!parseXread(isGroup)) return;
-  if (resolveAll() >= 0) return;
+  if (!xreadTry()) replyNullArray();
+}
+
+/** The parsed command, now: true when it replied (streams with data, or an error), false for nothing. */
+export function xreadTry(): bool {
+  if (resolveAll() >= 0) return true;
   const served = decideAll();
-  if (served == 0) {
-    // Nothing now: without BLOCK, a null array. With BLOCK the client would wait — the branch the blocking
-    // arbiter replaces (streams-read-cross.ts has the same one).
-    if (rdBlock) replyErrorLit(E.ERR_BLOCK_NOT_SUPPORTED); else replyNullArray();
-    return;
-  }
+  if (served == 0) return false;
   if (replyResp3) replyMapLen(served); else replyArrayLen(served);
   for (let k = 0; k < rdNumStreams; k++) if (keyServed(k)) serveKey(k, true);
+  return true;
 }
 
 /** Sets the parsed options directly (the internal `\0xread` carries them already parsed). */

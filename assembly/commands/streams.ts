@@ -5,6 +5,7 @@
 // reply helpers streams-args.ts. A stream is created by XADD (unless NOMKSTREAM) or XGROUP CREATE
 // MKSTREAM, and is never deleted for being empty.
 // Auto IDs take their time from the shard's clock (shard/clock.ts), never from a clock read here.
+import { registerBlockingStreamCommands } from "./streams-blocking";
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
 import { defineCommand, F_WRITE, F_READONLY, F_DENYOOM, F_FAST } from "./table";
@@ -295,6 +296,7 @@ export function registerStreamCommands(): void {
   defineCommand("xsetid", -3, F_WRITE | F_DENYOOM | F_FAST, 1, 1, 1, "write stream fast", xsetid);
   registerStreamGroupCommands();
   registerStreamReadCommands();
+  registerBlockingStreamCommands();
   registerStreamInfoCommands();
 }
 

@@ -14,6 +14,7 @@ import { entryValue, entryKey, entryKeyLen } from "../store/entry";
 import { zsetLen, zsetDeleteRange, ZIter } from "../store/zset";
 import { zsetEntry, zsetWritten, replyMemberScore } from "./zsets";
 import { startZmpop } from "./zsets-cross";
+import { escrowRecordScoredPop } from "../blocking/escrow";
 
 /** ZPOPMIN/ZPOPMAX in RESP2, or without COUNT: one flat array `[m, s, m, s …]`. */
 export const POP_FLAT: i32 = 0;
@@ -50,6 +51,7 @@ export function zsetPopReply(e: usize, count: i64, max: bool, shape: i32): void 
   it.seek(max ? <u32>(len - 1) : 0);
   for (let k: i64 = 0; k < n && it.valid; k++) {
     replyMemberScore(it.ptr, it.len, it.score, nested);
+    escrowRecordScoredPop(entryKey(e), entryKeyLen(e), it.ptr, it.len, it.score);
     if (max) it.prev(); else it.next();
   }
   if (max) zsetDeleteRange(z, <u32>(len - n), <u32>(len - 1));

@@ -50,6 +50,12 @@ export function popCapture(): void {
 
 export function capturing(): bool { return capture != null; }
 
+/** The capture buffer in force (null: the outbox). */
+export function captureBuffer(): ByteBuf | null { return capture; }
+
+/** How many bytes the capture in force holds so far (0 when writing to the outbox). */
+export function replyBuffered(): u32 { const c = capture; return c != null ? c.len : 0; }
+
 function put(n: u32): usize {
   const buf = capture;
   if (buf == null) return outboxReserve(replyConn, n);

@@ -106,7 +106,7 @@ function dispatchChecked(c: Conn, nowMs: i64): void {
 function execute(c: Conn, cmd: Command): void {
   if ((cmd.flags & F_BLOCKING) != 0) {
     const b = blockingEntryOf(cmd);
-    if (b != null) { executeBlocking(c, b); return; }
+    if (b != null && b.wantsToBlock(c)) { executeBlocking(c, b); return; }
   }
   const queued = mustQueue(c);
   if (queued) beginQueuedReply(c);

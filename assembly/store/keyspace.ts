@@ -143,6 +143,8 @@ export function freeValue(e: usize): void {
 
 /** Removes an entry from the keyspace and frees it. */
 export function deleteEntry(e: usize): void {
+  // Blocked XREADGROUP clients learn that their stream is gone (WATCH learns it from the command).
+  keyTouched(entryKey(e), entryKeyLen(e));
   db.unlink(entryKey(e), entryKeyLen(e), entryHash(e));
   if (entryExpireAt(e) != NO_EXPIRY) volatileRemove(e);
   freeValue(e);

@@ -128,20 +128,54 @@ test('XREAD and XREADGROUP over streams on four shards answer in key order, leav
   assert.equal(pending[0], 2);
 });
 
-test('BLOCK serves at once when data is there; when it would have to wait, it is refused for now', async () => {
+test('XREAD BLOCK and XREADGROUP BLOCK: at once when data is there, else woken by XADD on another shard', async () => {
   await redis.flushall();
   const keys = keyPerShard('blocking', SHARDS);
   await redis.xadd(keys[1], '1-0', 'a', '1');
   const served = (await redis.xread('BLOCK', 0, 'STREAMS', keys[0], keys[1], '0', '0')) as StreamReply;
   assert.equal(served, [[keys[1], [['1-0', ['a', '1']]]]]);
-  assert.match(await errorOf(redis.xread('BLOCK', 10, 'STREAMS', keys[0], keys[1], '$', '$')), /BLOCK is not supported yet/);
-  assert.match(await errorOf(redis.xread('BLOCK', 10, 'STREAMS', keys[1], '$')), /BLOCK is not supported yet/);
-  await redis.xgroup('CREATE', keys[1], 'g', '$');
-  assert.match(await errorOf(redis.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 10, 'STREAMS', keys[1], '>')),
-    /BLOCK is not supported yet/);
+  // Nothing after `$` on either stream: the reader waits, and a timeout answers null.
+  assert.is(await redis.xread('BLOCK', 50, 'STREAMS', keys[0], keys[1], '$', '$'), null);
+  // A waiting reader (its own connection) is served the entry added on another shard, alone.
+  const reader = redis.duplicate();
+  try {
+    const waiting = reader.xread('BLOCK', 0, 'STREAMS', keys[0], keys[2], '$', '$') as Promise<StreamReply>;
+    await until(async () => blockedClients() .then((n) => n === 1));
+    await redis.xadd(keys[2], '7-1', 'f', 'v');
+    assert.equal(await waiting, [[keys[2], [['7-1', ['f', 'v']]]]]);
+    // A group reader with `>`: woken by the next entry, which it then owns (pending until XACK).
+    await redis.xgroup('CREATE', keys[1], 'g', '$');
+    const grouped = reader.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 0, 'STREAMS', keys[1], '>') as Promise<StreamReply>;
+    await until(async () => blockedClients().then((n) => n === 1));
+    await redis.xadd(keys[1], '9-1', 'x', 'y');
+    assert.equal(await grouped, [[keys[1], [['9-1', ['x', 'y']]]]]);
+    assert.equal(await redis.xpending(keys[1], 'g'), [1, '9-1', '9-1', [['c', '1']]]);
+    // Its stream deleted while it waits: Redis 7.0's error.
+    const lost = errorOf(reader.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 0, 'STREAMS', keys[1], '>'));
+    await until(async () => blockedClients().then((n) => n === 1));
+    await redis.del(keys[1]);
+    assert.match(await lost, /UNBLOCKED the stream key no longer exists/);
+  } finally {
+    reader.disconnect();
+  }
   // A consumer's history is always served at once, even empty.
-  assert.equal(await redis.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 10, 'STREAMS', keys[1], '0'), [[keys[1], []]]);
+  await redis.xadd(keys[3], '1-0', 'a', '1');
+  await redis.xgroup('CREATE', keys[3], 'g', '$');
+  assert.equal(await redis.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 10, 'STREAMS', keys[3], '0'), [[keys[3], []]]);
 });
+
+async function blockedClients(): Promise<number> {
+  const info = String(await redis.info('clients'));
+  return Number(/blocked_clients:(\d+)/.exec(info)![1]);
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition never met');
+}
 
 test('RENAME moves a stream, its groups and their pending entries to another shard', async () => {
   await redis.flushall();
