@@ -27,7 +27,7 @@ import { argvLoad } from "../shard/args";
 import { ByteBuf, Lit } from "../util/mem";
 import { bytesEqual } from "../util/bytes";
 import { BlockSpec } from "./block-spec";
-import { armWaiter, disarmWaiter } from "./waiters";
+import { armWaiter } from "./waiters";
 import { newSeq, registerBlocked, unregisterBlocked } from "./blocked";
 import { traceKey } from "./trace";
 import { ESCROWED } from "./start";
@@ -357,10 +357,10 @@ export class BlockOp extends LockingOp {
     this.state = ST_DONE;
     this.blocked = false;
     traceKey("unblock", shardIndex, this.connId, this.seq, 0, 0, 0);
+    // Its own shard too gets DISARM as a message (the loopback): an ARM sent there under the try's locks
+    // may not have been processed yet, and must be undone after it, not before.
     for (let shard: u32 = 0; shard < shardCount; shard++) {
-      if (!this.armed[shard]) continue;
-      if (shard == shardIndex) disarmWaiter(shardIndex, this.seq);
-      else sendSignal(shard, M_DISARM, this.seq, this.connId);
+      if (this.armed[shard]) sendSignal(shard, M_DISARM, this.seq, this.connId);
     }
     unregisterBlocked(this);
     this.done(ptr, len);

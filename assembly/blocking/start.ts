@@ -85,6 +85,8 @@ const savedLens = new Array<u32>();
 function internalBtry(c: Conn): void {
   const arm = load<u8>(argPtr(1)) == 0x31;
   const seq = load<u32>(argPtr(2));
+  const origin = c.originShard;
+  const originConn = c.originConn;
   savedPtrs.length = 0;
   savedLens.length = 0;
   for (let i = 3; i < argc; i++) { savedPtrs.push(argPtr(i)); savedLens.push(argLen(i)); }
@@ -100,7 +102,7 @@ function internalBtry(c: Conn): void {
   if (escrow != 0) prefixEscrow(at, escrow);
   if (replied || !arm) return;
   const spec = b.build(c)!; // read again for its keys: the origin checked it already
-  armWaiter(c.originShard, seq, c.originConn, spec.kind, spec.keys, spec.keyArgs);
+  armWaiter(origin, seq, originConn, spec.kind, spec.keys, spec.keyArgs);
   spec.release();
 }
 

@@ -11,7 +11,7 @@ import {
 } from "./messages";
 import { opById } from "./ops";
 import { lockGrant, lockRelease, lockHeld, lockHeldBy } from "./lock";
-import { loopbackPending, loopbackTake } from "./loopback";
+import { loopbackPending, loopbackTake, loopbackDone } from "./loopback";
 import { argsReset, argsPush, argPtr, argLen, argc } from "./args";
 import { lookupCommand, lookupSubcommand } from "../commands/table";
 import { pushCapture, popCapture, replyTarget } from "../resp/writer";
@@ -27,7 +27,10 @@ import { readyPending, serveReadyKeys } from "../blocking/waiters";
 
 /** The client a forwarded command runs for: the origin keeps the real connection. */
 const remoteClient = new Conn(0, 0);
-const replyBuf = new ByteBuf();
+/** Reply buffers by nesting depth: a request's command can resume a local connection whose commands
+ *  drain the loopback and so run requests of their own before this one has answered. */
+const replyBufs = new Array<ByteBuf>();
+let requestDepth: i32 = 0;
 
 /**
  * Messages held while another holder has the lock — requests and lock requests from anyone else, in
@@ -104,7 +107,7 @@ export function drainLoopback(): void {
       if (readyPending()) serveReadyKeys();
       at += 4 + n;
     }
-    batch.len = 0;
+    loopbackDone(batch);
   }
 }
 
@@ -172,6 +175,8 @@ function execRequest(from: u32, m: usize, n: u32): void {
   remoteClient.resp3 = (msgFlags(m) & MF_RESP3) != 0;
   remoteClient.originShard = from;
   remoteClient.originConn = msgConn(m);
+  if (requestDepth == replyBufs.length) replyBufs.push(new ByteBuf());
+  const replyBuf = unchecked(replyBufs[requestDepth++]);
   replyBuf.len = 0;
   pushCapture(replyBuf);
   replyTarget(0, remoteClient.resp3);
@@ -182,5 +187,6 @@ function execRequest(from: u32, m: usize, n: u32): void {
     cmd.handler(remoteClient);
   }
   popCapture();
+  requestDepth--;
   sendReply(from, msgOp(m), msgPart(m), replyBuf.ptr, replyBuf.len);
 }

@@ -1,11 +1,12 @@
 // Messages a shard sends to itself. The protocols treat the origin's own shard like any other target
 // (a lock on itself, the local part of a fan-out), and this queue is its "ring": records are
-// `[len u32][message]`, processed after the current command finishes. Two buffers alternate so a message
-// being processed (whose bytes are the running command's arguments) is never moved by new ones.
+// `[len u32][message]`, processed after the current command finishes. A batch being processed is never
+// written to: new messages go to a fresh buffer, so processing may nest (a message whose handling runs
+// a connection's commands, which drain the loopback again) without disturbing the batch below it.
 import { ByteBuf } from "../util/mem";
 
 let filling = new ByteBuf();
-let draining = new ByteBuf();
+const spare = new Array<ByteBuf>();
 
 export function loopbackReserve(size: u32): usize {
   filling.reserve(size + 4);
@@ -20,11 +21,16 @@ export function loopbackCommit(size: u32): void {
 
 export function loopbackPending(): bool { return filling.len > 0; }
 
-/** Swaps buffers and returns the batch to process: records `[len u32][message]`. */
+/** The batch to process (records `[len u32][message]`); give it back with loopbackDone. */
 export function loopbackTake(): ByteBuf {
   const batch = filling;
-  filling = draining;
+  filling = spare.length > 0 ? spare.pop() : new ByteBuf();
   filling.len = 0;
-  draining = batch;
   return batch;
+}
+
+/** A batch is fully processed: its buffer is reused. */
+export function loopbackDone(batch: ByteBuf): void {
+  batch.len = 0;
+  spare.push(batch);
 }

@@ -90,6 +90,8 @@ export function createSimCluster(module: WebAssembly.Module, shards: number, see
         const c = clients.get(conn);
         if (c) c.closedByServer = true;
       },
+      // With KEVY_SIM_TRACE, the engine's own trace of the blocking arbiter is printed too.
+      ...(TRACE ? { trace(record: Uint8Array) { console.log(`    ${Buffer.from(record).toString()}`); } } : {}),
       other(kind, to, payload) {
         if (kind !== OUT_MSG) throw new Error(`sim: unexpected outbox record kind ${kind}`);
         queues[from][to].push(Buffer.from(payload));
