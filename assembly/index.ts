@@ -1,7 +1,7 @@
 // The shard engine's exported ABI (docs/abi.md), and nothing else: each export hands its work to the
 // module that owns it. The host passes the time into every call; the engine never reads a clock.
-import { outboxPtr, outboxClear, outboxSeal } from "./shard/outbox";
-import { connOpen, connFeed, connClose } from "./shard/session";
+import { outboxPtr, outboxClear, outboxSeal, outboxClose } from "./shard/outbox";
+import { connOpen, connFeed, connClose, connKnown } from "./shard/session";
 import { clockSet, nowMs } from "./shard/clock";
 import { randomSeed } from "./util/random";
 import { activeExpireCycle, tableMaintenance } from "./store/expiry";
@@ -49,9 +49,14 @@ export function conn_feed(id: u32, len: u32, now: f64): u32 {
   return outboxSeal();
 }
 
+/** The peer went away. The CLOSE record it leaves says every byte for `id` has been handed over before
+ *  it: a host keeping a half-closed socket writable ends it then (docs/abi.md). */
 export function conn_close(id: u32, now: f64): u32 {
   clockSet(<i64>now);
-  connClose(id);
+  if (connKnown(id)) {
+    connClose(id);
+    outboxClose(id);
+  }
   return outboxSeal();
 }
 

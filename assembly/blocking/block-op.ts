@@ -27,7 +27,7 @@ import { argvLoad } from "../shard/args";
 import { ByteBuf, Lit } from "../util/mem";
 import { bytesEqual } from "../util/bytes";
 import { BlockSpec } from "./block-spec";
-import { armWaiter } from "./waiters";
+import { armWaiter, serveDirectly } from "./waiters";
 import { newSeq, registerBlocked, unregisterBlocked } from "./blocked";
 import { traceKey } from "./trace";
 import { ESCROWED } from "./start";
@@ -83,7 +83,8 @@ export class BlockOp extends LockingOp {
   /** Keys all here, tried already with nothing: wait on them. */
   waitHere(): void {
     const s = this.spec;
-    armWaiter(shardIndex, this.seq, this.connId, s.kind, s.keys, s.keyArgs);
+    const w = armWaiter(shardIndex, this.seq, this.connId, s.kind, s.keys, s.keyArgs);
+    if (s.direct()) serveDirectly(w, s.serveHow, this.resp3);
     this.armed[shardIndex] = true;
     this.enterWaiting();
   }
@@ -226,6 +227,11 @@ export class BlockOp extends LockingOp {
     return -1;
   }
 
+  private keyOnShard(shard: u32): i32 {
+    for (let i = 0; i < this.spec.keyShards.length; i++) if (this.spec.keyShards[i] == shard) return i;
+    return 0;
+  }
+
   private serve(i: i32): void {
     const s = this.spec;
     this.state = ST_SERVING;
@@ -256,9 +262,18 @@ export class BlockOp extends LockingOp {
 
   // ---- serving ----
 
-  /** SERVED: `escrow` and the payload (a reply, or BLMOVE's bare element). */
-  onServed(attempt: u32, flags: u8, escrow: u32, ptr: usize, len: u32): void {
-    if (this.state != ST_SERVING || attempt != this.attempt) return;
+  /** SERVED from shard `from`: `escrow` and the payload (a reply, or BLMOVE's bare element). Attempt 0 is
+   *  a serve the keys' shard made without asking (Waiter.direct): taken if this command still waits,
+   *  given back otherwise. */
+  onServed(from: u32, attempt: u32, flags: u8, escrow: u32, ptr: usize, len: u32): void {
+    if (attempt == 0) {
+      if ((flags & MF_SERVED_DATA) == 0) return;
+      if (this.state != ST_WAITING) { this.giveBack(from, escrow); return; }
+      this.state = ST_SERVING;
+      this.servingKey = this.keyOnShard(from);
+    } else if (this.state != ST_SERVING || attempt != this.attempt) {
+      return;
+    }
     const shard = this.spec.keyShards[this.servingKey];
     if ((flags & MF_SERVED_DATA) == 0) { this.servedNothing(); return; }
     const dest = this.spec.dest;
@@ -346,8 +361,11 @@ export class BlockOp extends LockingOp {
     }
   }
 
+  /** A wait that ended without data answers a null array, BLMOVE's too (Redis 7.0's
+   *  replyToBlockedClientTimedOut); only a command that could not wait (inside MULTI) answers BLMOVE's
+   *  null bulk. */
   private endTimeout(): void {
-    const r = this.resp3 ? NULL3 : this.spec.nullArray ? NULL_ARRAY : NULL_BULK;
+    const r = this.resp3 ? NULL3 : this.mayBlock || this.spec.nullArray ? NULL_ARRAY : NULL_BULK;
     this.end(r.ptr, r.len);
   }
 

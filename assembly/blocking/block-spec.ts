@@ -5,6 +5,7 @@ import { ByteBuf, Lit, bufferOf } from "../util/mem";
 import { formatI64 } from "../util/int";
 import { keyShard } from "../shard/placement";
 import { reqArg } from "../shard/messages";
+import { KIND_STREAM } from "./kinds";
 
 export class BlockSpec {
   readonly keys: Array<ByteBuf> = new Array<ByteBuf>();
@@ -48,6 +49,15 @@ export class BlockSpec {
 
   /** Adds one argument to what a serve asks for after the key. */
   how(text: Lit): void { this.serveHow.push(bufferOf(text.ptr, text.len)); }
+
+  /** Whether the keys' shard may serve this waiter without asking its origin (a pop or a read, all keys
+   *  on that shard): a serve that comes too late is given back (escrow) or harmless (a read). */
+  direct(): bool {
+    if (this.dest != null || this.gatherAll && this.kind != KIND_STREAM) return false;
+    const first = this.keyShards[0];
+    for (let i = 1; i < this.keyShards.length; i++) if (this.keyShards[i] != first) return false;
+    return true;
+  }
 
   /** Every shard involved (keys and destination) is `shard`. */
   allOn(shard: u32): bool {

@@ -64,7 +64,7 @@ export function servedFromMessage(from: u32, m: usize, n: u32): void {
   const escrow = load<u32>(m + HEADER);
   const op = blockedBySeq(msgOp(m));
   if (op != null) {
-    op.onServed(msgPart(m), msgFlags(m), escrow, m + HEADER + 4, n - HEADER - 4);
+    op.onServed(from, msgPart(m), msgFlags(m), escrow, m + HEADER + 4, n - HEADER - 4);
     return;
   }
   // Nobody to take it (cannot happen while origins answer every serve): never lose it.

@@ -16,7 +16,7 @@ import { replyNullArray, replyNull, captureBuffer, replyBuffered } from "../resp
 import { BlockSpec } from "./block-spec";
 import { BlockOp } from "./block-op";
 import { BlockingCommand, blockingEntryOf } from "./registry";
-import { armWaiter } from "./waiters";
+import { armWaiter, serveDirectly } from "./waiters";
 import { escrowStartRecording, escrowStopRecording } from "./escrow";
 import { bufferOf } from "../util/mem";
 
@@ -87,6 +87,7 @@ function internalBtry(c: Conn): void {
   const seq = load<u32>(argPtr(2));
   const origin = c.originShard;
   const originConn = c.originConn;
+  const resp3 = c.resp3;
   savedPtrs.length = 0;
   savedLens.length = 0;
   for (let i = 3; i < argc; i++) { savedPtrs.push(argPtr(i)); savedLens.push(argLen(i)); }
@@ -102,7 +103,8 @@ function internalBtry(c: Conn): void {
   if (escrow != 0) prefixEscrow(at, escrow);
   if (replied || !arm) return;
   const spec = b.build(c)!; // read again for its keys: the origin checked it already
-  armWaiter(origin, seq, originConn, spec.kind, spec.keys, spec.keyArgs);
+  const w = armWaiter(origin, seq, originConn, spec.kind, spec.keys, spec.keyArgs);
+  if (spec.direct()) serveDirectly(w, spec.serveHow, resp3);
   spec.release();
 }
 

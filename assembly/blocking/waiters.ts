@@ -38,7 +38,26 @@ export class Registration {
 
 export class Waiter {
   readonly regs: Array<Registration> = new Array<Registration>();
+  /** Served here without asking (no READY, no SERVE): the serve's arguments after the key, as
+   *  `[len u32][bytes]…`, when every key of the waiter lives on this shard and a serve can be given back
+   *  (a pop, a read) — there is no choice for its origin to make. Null: the origin chooses. */
+  direct: ByteBuf | null = null;
+  directResp3: bool = false;
   constructor(readonly origin: u32, readonly seq: u32, readonly conn: u32, readonly kind: u8) {}
+}
+
+/** Lets this shard serve waiter `w` on its own (see Waiter.direct) with these serve arguments. */
+export function serveDirectly(w: Waiter, how: Array<ByteBuf>, resp3: bool): void {
+  const b = new ByteBuf();
+  for (let i = 0; i < how.length; i++) {
+    const a = unchecked(how[i]);
+    b.reserve(4 + a.len);
+    store<u32>(b.ptr + b.len, a.len);
+    memory.copy(b.ptr + b.len + 4, a.ptr, a.len);
+    b.len += 4 + a.len;
+  }
+  w.direct = b;
+  w.directResp3 = resp3;
 }
 
 export class KeyQueue {
@@ -107,7 +126,7 @@ function markReady(q: KeyQueue): void {
 
 /** Registers waiter (origin, seq) of connection `conn` on `keys`, behind everyone already waiting. */
 export function armWaiter(origin: u32, seq: u32, conn: u32, kind: u8, keys: Array<ByteBuf>,
-                          args: Array<ByteBuf>): void {
+                          args: Array<ByteBuf>): Waiter {
   const w = new Waiter(origin, seq, conn, kind);
   waiters.set(waiterKey(origin, seq), w);
   for (let i = 0; i < keys.length; i++) {
@@ -123,6 +142,7 @@ export function armWaiter(origin: u32, seq: u32, conn: u32, kind: u8, keys: Arra
     // The key may hold data already (a message raced the arm): let the pump look.
     markReady(q);
   }
+  return w;
 }
 
 function hasRegistration(w: Waiter, q: KeyQueue): bool {
@@ -138,6 +158,8 @@ export function findWaiter(origin: u32, seq: u32): Waiter | null {
 /** Forgets a waiter everywhere on this shard; queues it was holding up get another look. */
 export function removeWaiter(w: Waiter): void {
   waiters.delete(waiterKey(w.origin, w.seq));
+  const d = w.direct;
+  if (d != null) d.release();
   for (let i = 0; i < w.regs.length; i++) {
     const r = unchecked(w.regs[i]);
     const q = r.queue;
@@ -224,6 +246,7 @@ function pumpQueue(q: KeyQueue): void {
     if (r.state == REG_NOTIFIED) {
       if (line >= 0) { waitingAhead[line] = true; outstanding[line]++; }
     } else if (unitsFor(r) > (line >= 0 ? outstanding[line] : 0)) {
+      if (r.waiter.direct != null) { serveWithoutAsking(r); continue; } // now REG_SERVE: handled above
       notify(r);
       if (line >= 0) { waitingAhead[line] = true; outstanding[line]++; }
     }
@@ -251,6 +274,21 @@ function lineOf(r: Registration): i32 {
 function unitsFor(r: Registration): i64 {
   const q = r.queue;
   return unitsAvailable(r.waiter.kind, q.key.ptr, q.key.len, r.arg.ptr, r.arg.len);
+}
+
+/** A waiter the origin has no choice to make for: its serve is requested here, as SERVE would (attempt 0). */
+function serveWithoutAsking(r: Registration): void {
+  const q = r.queue;
+  const how = r.waiter.direct!;
+  r.state = REG_SERVE;
+  r.serveAttempt = 0;
+  r.serveResp3 = r.waiter.directResp3;
+  r.serveArgs.len = 0;
+  r.serveArgs.reserve(4 + q.key.len + how.len);
+  store<u32>(r.serveArgs.ptr, q.key.len);
+  memory.copy(r.serveArgs.ptr + 4, q.key.ptr, q.key.len);
+  memory.copy(r.serveArgs.ptr + 4 + q.key.len, how.ptr, how.len);
+  r.serveArgs.len = 4 + q.key.len + how.len;
 }
 
 function notify(r: Registration): void {

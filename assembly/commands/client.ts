@@ -16,6 +16,7 @@ import {
 } from "../resp/writer";
 import { argIs, argToInt, argToIntOrReply, argInt } from "./options";
 import { unblockConn } from "../blocking/blocked";
+import { replySubcommandSyntax } from "./streams-groups";
 import { UNBLOCK_TIMEOUT, UNBLOCK_ERROR } from "../blocking/block-op";
 import { validClientName, setClientName } from "./client-name";
 import { putClientInfo, isSubscribed } from "./client-list";
@@ -208,11 +209,17 @@ export function unblockReasonOrReply(): u8 {
   return 0;
 }
 
+/** CLIENT UNBLOCK's checks in Redis's order: the argument count, the reason, then the id. */
+export function unblockArgsOk(): bool {
+  if (argc > 4) { replySubcommandSyntax(CLIENT_WORD); return false; }
+  if (unblockReasonOrReply() == 0) return false;
+  return argToIntOrReply(2);
+}
+
 function clientUnblock(c: Conn): void {
-  if (!argToIntOrReply(2)) return;
+  if (!unblockArgsOk()) return;
   const id = argInt;
   const how = unblockReasonOrReply();
-  if (how == 0) return;
   replyInt(id < 0 || id > <i64>u32.MAX_VALUE ? 0 : unblockConn(<u32>id, how));
 }
 
@@ -321,3 +328,4 @@ const HELP: Lit[] = [
 const TIMEOUT = new Lit("timeout");
 const ERROR = new Lit("error");
 const ERR_UNBLOCK_REASON = new Lit("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+const CLIENT_WORD = new Lit("CLIENT");

@@ -13,8 +13,7 @@ import { pushCapture, popCapture, replyTarget, replyVerbatim, replyArrayLen, rep
 import { ByteBuf, Lit } from "../util/mem";
 import { headerValue, headerEnd } from "../resp/frame";
 import { formatI64, parseI64, parsedI64 } from "../util/int";
-import { clientList, killFilterOrReply, killLocal, replyKilled, unblockReasonOrReply } from "./client";
-import { argToIntOrReply } from "./options";
+import { clientList, killFilterOrReply, killLocal, replyKilled, unblockArgsOk } from "./client";
 import { UNBLOCK_TIMEOUT, UNBLOCK_ERROR } from "../blocking/block-op";
 import { setTotals, T_CLIENTS, T_KEYS, T_EXPIRES, T_TTL_SUM, T_TTL_KEYS, T_HITS, T_MISSES, T_EXPIRED,
          T_COMMANDS, T_CONNECTIONS, T_CHANNELS, T_PATTERNS, T_MEMORY, T_COUNT } from "./mesh-totals";
@@ -126,7 +125,7 @@ function internalClientKill(c: Conn): void {
 // ---- CLIENT UNBLOCK ----
 
 function startClientUnblock(c: Conn, parent: Op | null, holder: u32): Op | null {
-  if (!argToIntOrReply(2) || unblockReasonOrReply() == 0) return null;
+  if (!unblockArgsOk()) return null;
   const op = new SumOp(c);
   op.parent = parent;
   op.holder = holder;

@@ -40,6 +40,8 @@ export function connOpen(id: u32, info: usize, infoLen: u32, nowMs: i64): void {
   conns.set(id, c);
 }
 
+export function connKnown(id: u32): bool { return conns.has(id); }
+
 export function connClose(id: u32): void {
   if (!conns.has(id)) return;
   const c = conns.get(id);

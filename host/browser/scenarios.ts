@@ -156,15 +156,16 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'disconnect',
     title: 'A client disconnects mid-serve',
-    watch: 'A is blocked when B pushes; A\'s connection drops while the element is on its way to A\'s shard. Nobody received it, so it comes back (RESTORE): the last LRANGE still shows x.',
+    watch: 'A is blocked when B pushes. q\'s shard pops x for A at once (SERVED, held in escrow), but A\'s connection drops while x is on its way to A\'s shard. Nobody received it, so it goes back (RESTORE): the last LRANGE still shows x.',
     blocking: true,
     hold: 600,
     clients: ['A', 'B', 'C'],
     keys: { q: { awayFrom: ['A'] } },
     steps: [
       { client: 'A', argv: ['BLPOP', '$q', '0'], blocks: true },
-      { client: 'B', after: 400, argv: ['LPUSH', '$q', 'x'], expect: 1 },
-      { client: 'A', after: 900, disconnect: true },
+      { client: 'B', after: 400, argv: ['LPUSH', '$q', 'x'], blocks: true, expect: 1 },
+      // Less than one message hop after the push: x is still travelling to A's shard.
+      { client: 'A', after: 300, disconnect: true },
       { client: 'C', after: 3500, argv: ['LRANGE', '$q', '0', '-1'], expect: ['x'] },
     ],
     // One Redis serves A the moment B pushes, before A can go: there the element is gone.

@@ -133,7 +133,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const design = shards === 1 ? undefined : chooseDesign(options);
   const log = options.log ?? stderrLog;
   const module = await loadModule();
-  const server = net.createServer();
+  // Half-open: when a client hangs up, replies the engine made before it learned so still reach it; the
+  // socket ends at the engine's CLOSE for that connection (sockets.ts).
+  const server = net.createServer({ allowHalfOpen: true });
   let host: Host | undefined;
   let dead = false;
   const early: net.Socket[] = [];

@@ -14,7 +14,9 @@
  *      reason keeps the socket paused.
  *   5. end: `end()` (the engine closed it) writes what is pending, ends the socket, then destroys it;
  *      nothing more goes to the engine. The peer going away ('end', 'close', errors) → `onGone` once,
- *      if the engine still knew it.
+ *      if the engine still knew it. After the peer's FIN the socket stays writable (the server is
+ *      allowHalfOpen) until the engine's CLOSE answers that close, so a reply the engine made before it
+ *      learned of the FIN still reaches the peer.
  * Socket errors never escape: the 'close' that follows is where a connection leaves the table.
  */
 import type net from 'node:net';
