@@ -247,10 +247,6 @@ test('a timeout racing a serve: every element is received once or left in its li
 
 test('a raw client hanging up at the moment of a push: received + listed == pushed; the next waiter gets the rest', async () => {
   const pusher = await clientOn(2);
-  // A hang-up racing the very reply that carries the element can still lose it when the host learns of the
-  // FIN only after it wrote that reply (measured 2 in 900 hang-ups; redis-server 7.0 loses about 1 in
-  // 200 here too). More than one loss in these 60 is a bug.
-  const losses: string[] = [];
   for (let i = 0; i < 60; i++) {
     const [key] = keysOn(`gone${i}`, (i % 3) + 1);
     const victim = await recorder(); // lands on whatever shard is next
@@ -278,16 +274,19 @@ test('a raw client hanging up at the moment of a push: received + listed == push
       taken.push(...(Array.isArray(r[1]) ? r[1] as string[] : [r[1] as string]));
     }
     taken.push(second![1]);
-    const left = await admin.lrange(key, 0, -1);
-    const accounted = [...taken, ...left];
-    assert.ok(new Set(accounted).size === accounted.length, `an element twice: ${JSON.stringify(accounted)}`);
-    if (accounted.sort().join() !== [...pushed].sort().join()) {
-      losses.push(`${argv.join(' ')} closed after ${i % 4} ms: received ${JSON.stringify(received)}, next ${JSON.stringify(second)}, left ${JSON.stringify(left)}`);
+    // An element served to the client as it left goes back to the list asynchronously (its origin learns
+    // of the close, then sends RESTORE): wait for it rather than read the list once.
+    let left: string[] = [];
+    for (let wait = 0; wait < 100; wait++) {
+      left = await admin.lrange(key, 0, -1);
+      if (taken.length + left.length >= pushed.length) break;
+      await sleep(10);
     }
+    assert.equal([...taken, ...left].sort(), [...pushed].sort(),
+      `${argv.join(' ')} closed after ${i % 4} ms: received ${JSON.stringify(received)}, next ${JSON.stringify(second)}, left ${JSON.stringify(left)}`);
     await admin.del(key);
     await untilBlocked(0, 'after the close');
   }
-  assert.ok(losses.length <= 1, `elements lost in ${losses.length} of 60 hang-ups:\n${losses.join('\n')}`);
 });
 
 test('waiters from every shard on one key are served in the order they blocked', async () => {
@@ -538,8 +537,14 @@ test('conservation under churn: consumed + remaining == produced, nothing twice'
   stop = true;
   await Promise.all(tasks);
   await untilBlocked(0, 'after the churn');
-  const remaining: string[] = [];
-  for (const k of keys) remaining.push(...await admin.lrange(k, 0, -1));
+  // Elements served to clients as they left come back asynchronously (RESTORE): wait for them.
+  let remaining: string[] = [];
+  for (let wait = 0; wait < 100; wait++) {
+    remaining = [];
+    for (const k of keys) remaining.push(...await admin.lrange(k, 0, -1));
+    if (consumed.length + remaining.length >= produced.length) break;
+    await sleep(10);
+  }
   assert.equal(errors, []);
   const seen = new Map<string, number>();
   for (const x of [...consumed, ...remaining]) seen.set(x, (seen.get(x) ?? 0) + 1);
