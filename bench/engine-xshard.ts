@@ -3,7 +3,8 @@
  * host: N engines in one thread, messages handed from one to the other directly (no threads, rings,
  * sockets or syscalls). 50 connections spread over the shards each feed pipelined batches of 16 SETs or
  * GETs on random keys (`key:000000012345`, 100 000 of them, like redis-benchmark -r 100000), and every
- * message is delivered until all is quiet. Prints µs of CPU per request.
+ * message is delivered until all is quiet. Prints µs per request: wall-clock time and, beside it, the
+ * process's CPU time (user + system), which a busy shared machine disturbs less.
  *
  * This is the floor under every multi-shard host: with 2 shards, about half the commands run on another
  * shard, and whatever those cost here is spent before a single ring, wakeup or syscall.
@@ -34,7 +35,14 @@ function pipelined(cmd: 'SET' | 'GET'): Buffer {
   return Buffer.concat(parts);
 }
 
-async function measure(module: WebAssembly.Module, n: number): Promise<Map<string, number>> {
+interface Cost { wall: number; cpu: number }
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+async function measure(module: WebAssembly.Module, n: number): Promise<Map<string, Cost>> {
   const queues: Buffer[][][] = Array.from({ length: n }, () => Array.from({ length: n }, () => []));
   const engines: Engine[] = [];
   for (let s = 0; s < n; s++) {
@@ -65,10 +73,11 @@ async function measure(module: WebAssembly.Module, n: number): Promise<Map<strin
     }
   };
   for (let c = 1; c <= CONNS; c++) engines[c % n].open(c, '127.0.0.1:1', '127.0.0.1:2');
-  const out = new Map<string, number>();
+  const out = new Map<string, Cost>();
   for (const cmd of ['SET', 'GET', 'SET', 'GET'] as const) { // the first pair warms up
     const batches = Array.from({ length: 1000 }, () => pipelined(cmd));
     const t0 = process.hrtime.bigint();
+    const cpu0 = cpuMicros();
     let requests = 0;
     for (let round = 0; round < rounds; round++) {
       for (let c = 1; c <= CONNS; c++) {
@@ -77,7 +86,10 @@ async function measure(module: WebAssembly.Module, n: number): Promise<Map<strin
       }
       settle();
     }
-    out.set(cmd, Number(process.hrtime.bigint() - t0) / 1000 / requests);
+    out.set(cmd, {
+      wall: Number(process.hrtime.bigint() - t0) / 1000 / requests,
+      cpu: (cpuMicros() - cpu0) / requests,
+    });
   }
   return out;
 }
@@ -85,11 +97,13 @@ async function measure(module: WebAssembly.Module, n: number): Promise<Map<strin
 async function main(): Promise<void> {
   const module = await loadModule();
   console.log(`engine only, one thread, ${CONNS} connections × ${PIPELINE} pipelined, random keys: µs per request`);
-  console.log('| shards | SET | GET |');
-  console.log('|---|---|---|');
+  console.log('| shards | SET wall | SET cpu | GET wall | GET cpu |');
+  console.log('|---|---|---|---|---|');
   for (const n of shardCounts) {
     const r = await measure(module, n);
-    console.log(`| ${n} | ${r.get('SET')!.toFixed(2)} | ${r.get('GET')!.toFixed(2)} |`);
+    const set = r.get('SET')!;
+    const get = r.get('GET')!;
+    console.log(`| ${n} | ${set.wall.toFixed(2)} | ${set.cpu.toFixed(2)} | ${get.wall.toFixed(2)} | ${get.cpu.toFixed(2)} |`);
   }
 }
 

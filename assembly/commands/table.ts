@@ -58,6 +58,8 @@ export class Command {
   barrier: bool = false;
   /** Sent between shards only (`\0watch` …); a client naming it gets "unknown command". */
   internal: bool = false;
+  /** Position in `commandsByIndex`: the same on every shard, so a forwarded command names it by number. */
+  readonly index: u32;
 
   constructor(name: string, arity: i32, flags: u32, firstKey: i32, lastKey: i32, keyStep: i32,
               categories: string, handler: Handler, parent: Command | null) {
@@ -73,12 +75,20 @@ export class Command {
     this.categories = categories;
     this.handler = handler;
     this.parent = parent;
+    this.index = <u32>commandsByIndex.length;
+    commandsByIndex.push(this);
   }
 
   arityOk(argc: i32): bool {
     return this.arity > 0 ? argc == this.arity : argc >= -this.arity;
   }
 }
+
+/** Every command and subcommand in definition order (identical on every shard: same module, same init). */
+const commandsByIndex = new Array<Command>();
+
+/** The command a forwarded request names by its index (Command.index). */
+export function commandAt(index: u32): Command { return unchecked(commandsByIndex[<i32>index]); }
 
 const BUCKETS = 256;
 const buckets = new Array<Array<Command> | null>(BUCKETS);

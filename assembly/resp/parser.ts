@@ -6,7 +6,7 @@
 // `parseNext` reads at most one complete command from `base[0..len)` into the argument vector and says
 // what it found; the caller executes it and calls again.
 import { Conn } from "../shard/conn";
-import { argc, argsReset, argsPush } from "../shard/args";
+import { argc, argsReset, argsPush, argPtr, argLen } from "../shard/args";
 import { parseI64, parsedI64 } from "../util/int";
 import { Lit, ByteBuf } from "../util/mem";
 import * as E from "./errors";
@@ -70,15 +70,22 @@ function parseMultibulkHeader(c: Conn, base: usize, len: u32): i32 {
   return PARSE_COMMAND;
 }
 
+/**
+ * The bulks of a multibulk frame. A frame whose arguments are all read in one call (the usual case)
+ * goes straight into the argument vector; only a frame that must wait for more bytes keeps the offsets
+ * of what it has so far in the connection (`direct` is false once it has).
+ */
 function parseBulks(c: Conn, base: usize, len: u32): i32 {
+  const direct = c.partOffsets.length == 0;
+  if (direct) argsReset();
   while (c.multibulkLeft > 0) {
     if (c.bulkLen < 0) {
       const cr = findByte(base, c.pos, len, 0x0d);
       if (cr < 0) {
         if (len - c.pos > INLINE_MAX) return fail(c, E.ERR_PROTO_BIG_BULK);
-        return PARSE_NEED_MORE;
+        return needMore(c, direct, base);
       }
-      if (<u32>cr + 1 >= len) return PARSE_NEED_MORE;
+      if (<u32>cr + 1 >= len) return needMore(c, direct, base);
       const first = load<u8>(base + c.pos);
       if (first != 0x24) {
         parseErrorByte = first;
@@ -89,18 +96,35 @@ function parseBulks(c: Conn, base: usize, len: u32): i32 {
       c.bulkLen = <i32>parsedI64;
       c.pos = <u32>cr + 2;
     }
-    if (<u64>len - <u64>c.pos < <u64>c.bulkLen + 2) return PARSE_NEED_MORE;
-    c.partOffsets.push(c.pos);
-    c.partLengths.push(<u32>c.bulkLen);
+    if (<u64>len - <u64>c.pos < <u64>c.bulkLen + 2) return needMore(c, direct, base);
+    if (direct) {
+      argsPush(base + c.pos, <u32>c.bulkLen);
+    } else {
+      c.partOffsets.push(c.pos);
+      c.partLengths.push(<u32>c.bulkLen);
+    }
     c.pos += <u32>c.bulkLen + 2;
     c.bulkLen = -1;
     c.multibulkLeft--;
   }
   c.multibulkLeft = -1;
-  argsReset();
-  const n = c.partOffsets.length;
-  for (let i = 0; i < n; i++) argsPush(base + unchecked(c.partOffsets[i]), unchecked(c.partLengths[i]));
+  if (!direct) {
+    argsReset();
+    const n = c.partOffsets.length;
+    for (let i = 0; i < n; i++) argsPush(base + unchecked(c.partOffsets[i]), unchecked(c.partLengths[i]));
+  }
   return PARSE_COMMAND;
+}
+
+/** The frame waits for more bytes: what it read straight into the arguments is kept as offsets. */
+function needMore(c: Conn, direct: bool, base: usize): i32 {
+  if (direct) {
+    for (let i = 0; i < argc; i++) {
+      c.partOffsets.push(<u32>(argPtr(i) - base));
+      c.partLengths.push(argLen(i));
+    }
+  }
+  return PARSE_NEED_MORE;
 }
 
 /** Moves the offsets of a frame in progress after its buffer dropped its first `n` bytes. */

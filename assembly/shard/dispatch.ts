@@ -9,7 +9,9 @@ import { startBlocking } from "../blocking/start";
 import { replyTarget, replyError } from "../resp/writer";
 import { ByteBuf, Lit } from "../util/mem";
 import { clockSet } from "./clock";
-import { runsHere, startRemote, attachSlot } from "./route";
+import { placeOf, startRemote, attachSlot } from "./route";
+import { shardIndex } from "./server-info";
+import { forwardsInBatch, forwardInBatch, flushForwards } from "./forward-batch";
 import { mustQueue, beginQueuedReply, endQueuedReply } from "./replies";
 import { queueInMulti, flagMultiError } from "../commands/multi";
 import { allowedWhileSubscribed, replyNotAllowedWhileSubscribed } from "../commands/pubsub";
@@ -71,46 +73,76 @@ export function replyWrongArity(cmd: Command): void {
 /** Executes the command in the argument vector for `c`. */
 export function dispatch(c: Conn, nowMs: i64): void {
   replyTarget(c.id, c.resp3);
-  if (mustQueue(c)) {
-    // Errors found before the command runs (unknown command, arity) wait their turn too.
-    beginQueuedReply(c);
-    dispatchChecked(c, nowMs);
-    endQueuedReply();
-    return;
-  }
-  dispatchChecked(c, nowMs);
-}
-
-function dispatchChecked(c: Conn, nowMs: i64): void {
   clockSet(nowMs);
   c.lastInteractionMs = nowMs;
-  let cmd = lookupCommand(argPtr(0), argLen(0));
-  if (cmd == null || cmd.internal) { flagMultiError(c); replyUnknownCommand(); return; }
-  if (cmd.subcommands != null && argc >= 2) {
-    const sub = lookupSubcommand(cmd, argPtr(1), argLen(1));
-    if (sub == null) { flagMultiError(c); replyUnknownSubcommand(cmd); return; }
-    cmd = sub;
-  }
-  if (!cmd.arityOk(argc)) { flagMultiError(c); replyWrongArity(cmd); return; }
-  if (!c.resp3 && c.channels.length + c.patterns.length > 0 && !allowedWhileSubscribed(cmd)) {
-    replyNotAllowedWhileSubscribed(cmd);
-    return;
-  }
-  c.lastCommand = cmd.fullName;
-  if (c.inMulti && queueInMulti(c, cmd)) return;
-  cmd.calls++;
-  execute(c, cmd);
+  const cmd = admit(c);
+  if (cmd != null) execute(c, cmd);
 }
 
-/** Runs a command here or starts it across shards; its reply keeps its place in the pipeline. */
+// Why admit refused a command (its reply is written by `refuse`).
+const UNKNOWN: i32 = 0;
+const UNKNOWN_SUBCOMMAND: i32 = 1;
+const WRONG_ARITY: i32 = 2;
+const NOT_WHILE_SUBSCRIBED: i32 = 3;
+
+/** The command to run, or null when it was answered already (an error, or QUEUED inside MULTI). */
+function admit(c: Conn): Command | null {
+  let cmd = lookupCommand(argPtr(0), argLen(0));
+  if (cmd == null || cmd.internal) { refuse(c, UNKNOWN, null); return null; }
+  if (cmd.subcommands != null && argc >= 2) {
+    const sub = lookupSubcommand(cmd, argPtr(1), argLen(1));
+    if (sub == null) { refuse(c, UNKNOWN_SUBCOMMAND, cmd); return null; }
+    cmd = sub;
+  }
+  if (!cmd.arityOk(argc)) { refuse(c, WRONG_ARITY, cmd); return null; }
+  if (!c.resp3 && c.channels.length + c.patterns.length > 0 && !allowedWhileSubscribed(cmd)) {
+    refuse(c, NOT_WHILE_SUBSCRIBED, cmd);
+    return null;
+  }
+  c.lastCommand = cmd.fullName;
+  if (c.inMulti && queueInTurn(c, cmd)) return null;
+  cmd.calls++;
+  return cmd;
+}
+
+/** Answers a command refused before it runs; the error waits its turn behind outstanding replies. */
+function refuse(c: Conn, why: i32, cmd: Command | null): void {
+  if (why != NOT_WHILE_SUBSCRIBED) flagMultiError(c);
+  const queued = mustQueue(c);
+  if (queued) beginQueuedReply(c);
+  if (why == UNKNOWN) replyUnknownCommand();
+  else if (why == UNKNOWN_SUBCOMMAND) replyUnknownSubcommand(cmd!);
+  else if (why == WRONG_ARITY) replyWrongArity(cmd!);
+  else replyNotAllowedWhileSubscribed(cmd!);
+  if (queued) endQueuedReply();
+}
+
+/** Queues the command inside MULTI (true), its +QUEUED in its turn; false for EXEC, DISCARD … */
+function queueInTurn(c: Conn, cmd: Command): bool {
+  const queued = mustQueue(c);
+  if (queued) beginQueuedReply(c);
+  const done = queueInMulti(c, cmd);
+  if (queued) endQueuedReply();
+  return done;
+}
+
+/**
+ * Runs a command here or starts it across shards; its reply keeps its place in the pipeline. A plain
+ * command for one other shard joins that shard's batch (shard/forward-batch.ts); anything else that is
+ * not simply run here first sends the pending batches, so it cannot overtake them.
+ */
 function execute(c: Conn, cmd: Command): void {
   if ((cmd.flags & F_BLOCKING) != 0) {
     const b = blockingEntryOf(cmd);
-    if (b != null && b.wantsToBlock(c)) { executeBlocking(c, b); return; }
+    if (b != null && b.wantsToBlock(c)) { flushForwards(); executeBlocking(c, b); return; }
   }
+  const place = cmd.originOnly ? <i32>shardIndex : placeOf(cmd);
+  const here = place == <i32>shardIndex;
+  if (!here && place >= 0 && forwardsInBatch(cmd)) { forwardInBatch(c, cmd, <u32>place); return; }
+  if (!here || cmd.originOnly) flushForwards();
   const queued = mustQueue(c);
   if (queued) beginQueuedReply(c);
-  if (cmd.originOnly || runsHere(cmd)) {
+  if (here) {
     cmd.handler(c);
   } else {
     const op = startRemote(c, cmd, null, 0);

@@ -5,7 +5,7 @@
 import { conns } from "./conn";
 import { Conn } from "./conn";
 import {
-  M_REQ, M_REP, M_LOCK, M_LOCKED, M_UNLOCK, M_DIRTY, M_UNWATCH, MF_RESP3, MF_LOCKED, HEADER,
+  M_REQ, M_REP, M_LOCK, M_LOCKED, M_UNLOCK, M_DIRTY, M_UNWATCH, MF_RESP3, MF_LOCKED, MF_BATCH, HEADER,
   M_ARM, M_READY, M_SERVE, M_SERVED, M_DELIVERED, M_RESTORE, M_DISARM,
   msgType, msgFlags, msgOp, msgPart, msgConn, msgHolder, sendReply,
 } from "./messages";
@@ -13,7 +13,7 @@ import { opById } from "./ops";
 import { lockGrant, lockRelease, lockHeld, lockHeldBy } from "./lock";
 import { loopbackPending, loopbackTake, loopbackDone } from "./loopback";
 import { argsReset, argsPush, argPtr, argLen, argc } from "./args";
-import { lookupCommand, lookupSubcommand } from "../commands/table";
+import { lookupCommand, lookupSubcommand, commandAt } from "../commands/table";
 import { pushCapture, popCapture, replyTarget } from "../resp/writer";
 import { ByteBuf } from "../util/mem";
 import { shardIndex } from "./server-info";
@@ -116,7 +116,8 @@ function handleMessage(from: u32, m: usize, n: u32): void {
   if (type == M_REQ) {
     const mine = (msgFlags(m) & MF_LOCKED) != 0 && lockHeldBy(from, msgHolder(m));
     if (lockHeld() && !mine) { hold(from, m, n); return; }
-    execRequest(from, m, n);
+    if ((msgFlags(m) & MF_BATCH) != 0) execBatch(from, m, n);
+    else execRequest(from, m, n);
   } else if (type == M_REP) {
     const op = opById(msgOp(m));
     if (op != null) op.onReply(msgPart(m), m + HEADER, n - HEADER);
@@ -187,6 +188,44 @@ function execRequest(from: u32, m: usize, n: u32): void {
     cmd.handler(remoteClient);
   }
   popCapture();
+  requestDepth--;
+  sendReply(from, msgOp(m), msgPart(m), replyBuf.ptr, replyBuf.len);
+}
+
+/**
+ * Runs a batch of forwarded commands (shard/forward-batch.ts) in a row, in order, and answers one REP:
+ * each command's reply as [len u32][bytes]. The commands are named by table index, already checked at
+ * the origin. Like one request, a batch runs whole: blocked clients are served after it.
+ */
+function execBatch(from: u32, m: usize, n: u32): void {
+  remoteClient.resp3 = (msgFlags(m) & MF_RESP3) != 0;
+  remoteClient.originShard = from;
+  remoteClient.originConn = msgConn(m);
+  if (requestDepth == replyBufs.length) replyBufs.push(new ByteBuf());
+  const replyBuf = unchecked(replyBufs[requestDepth++]);
+  replyBuf.len = 0;
+  const count = load<u32>(m + HEADER);
+  let at = m + HEADER + 4;
+  for (let k: u32 = 0; k < count; k++) {
+    const cmd = commandAt(load<u32>(at));
+    const args = load<u32>(at, 4);
+    at += 8;
+    argsReset();
+    for (let i: u32 = 0; i < args; i++) {
+      const len = load<u32>(at);
+      argsPush(at + 4, len);
+      at += 4 + len;
+    }
+    const lenAt = replyBuf.len;
+    replyBuf.reserve(4);
+    replyBuf.len += 4;
+    pushCapture(replyBuf);
+    replyTarget(0, remoteClient.resp3);
+    cmd.calls++;
+    cmd.handler(remoteClient);
+    popCapture();
+    store<u32>(replyBuf.ptr + lenAt, replyBuf.len - lenAt - 4);
+  }
   requestDepth--;
   sendReply(from, msgOp(m), msgPart(m), replyBuf.ptr, replyBuf.len);
 }

@@ -9,7 +9,11 @@
 //   REQ     origin → target  body = argv: [argc u32] ([len u32][bytes])*; flags: RESP3, LOCKED (runs
 //                            inside the lock held by `op`'s transaction). The target runs the command
 //                            and answers REP with the same op and part.
-//   REP     target → origin  body = the reply bytes (RESP2 or RESP3 as asked).
+//           With flag BATCH (shard/forward-batch.ts) the body is several commands of one connection:
+//           [count u32] then per command [table index u32][argc u32]([len u32][bytes])*; the target
+//           runs them in a row and answers one REP.
+//   REP     target → origin  body = the reply bytes (RESP2 or RESP3 as asked); to a BATCH request,
+//                            the replies in command order, each as [len u32][bytes].
 //   LOCK    origin → target  take this shard's lock for holder `op` (queued FIFO if it is held).
 //   LOCKED  target → origin  the lock is yours.
 //   UNLOCK  origin → target  release one level of the lock held by `op`.
@@ -49,6 +53,8 @@ export const MF_RESP3: u8 = 1;
 export const MF_LOCKED: u8 = 2;
 /** SERVED: the serve took something (else the key was empty by then). */
 export const MF_SERVED_DATA: u8 = 4;
+/** REQ: the body is a batch of commands (shard/forward-batch.ts), answered by one REP. */
+export const MF_BATCH: u8 = 8;
 
 export const HEADER: u32 = 20;
 

@@ -36,11 +36,12 @@ function releaseId(id: u32): void {
 }
 
 export class Op {
-  readonly id: u32;
-  readonly connId: u32;
+  // Set once per life: by the constructor, or by `reuseFor` for an op kept in a pool.
+  id: u32;
+  connId: u32;
   /** The connection the reply goes to (its `open` says whether it is still there). */
-  readonly conn: Conn;
-  readonly resp3: bool;
+  conn: Conn;
+  resp3: bool;
   /** The transaction lock this op runs under (a top-level op's own id when it locks), or 0. */
   holder: u32 = 0;
   slot: ReplySlot | null = null;
@@ -56,6 +57,20 @@ export class Op {
     this.connId = c.id;
     this.conn = c;
     this.resp3 = c.resp3;
+    this.id = takeId(this);
+  }
+
+  /** Starts a finished op's next life, for connection `c` (a pool's; subclasses reset their own fields). */
+  reuseFor(c: Conn): void {
+    this.connId = c.id;
+    this.conn = c;
+    this.resp3 = c.resp3;
+    this.holder = 0;
+    this.slot = null;
+    this.parent = null;
+    this.finished = false;
+    this.barrier = false;
+    this.plainReplies = false;
     this.id = takeId(this);
   }
 

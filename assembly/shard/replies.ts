@@ -79,11 +79,16 @@ export function endQueuedReply(): void {
 
 /** Completes a slot with `len` reply bytes and flushes what can go. */
 export function completeSlot(c: Conn, slot: ReplySlot, ptr: usize, len: u32): void {
-  slot.bytes.append(ptr, len);
-  slot.done = true;
+  fillSlot(slot, ptr, len);
   const barrier = slot.barrier; // read before flushing: a flushed slot is recycled
   flushSlots(c);
   if (barrier && --c.barriers == 0) barrierLifted(c);
+}
+
+/** Completes a slot that is not a barrier without flushing (the caller fills several, then flushes). */
+export function fillSlot(slot: ReplySlot, ptr: usize, len: u32): void {
+  slot.bytes.append(ptr, len);
+  slot.done = true;
 }
 
 /** Writes every completed slot at the head of the queue to the outbox, in order. */

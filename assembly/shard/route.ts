@@ -36,12 +36,20 @@ export function keysPlace(cmd: Command): i32 {
   return place;
 }
 
+/**
+ * Where a command runs, decided once at the origin: this shard's index (no other shard involved),
+ * another shard's index (every key lives there), or KEYS_SPREAD (its cross-shard starter runs it).
+ */
+export function placeOf(cmd: Command): i32 {
+  if (shardCount == 1) return <i32>shardIndex;
+  if (cmd.starter != null && cmd.everyShard) return KEYS_SPREAD;
+  const place = keysPlace(cmd);
+  return place == KEYS_NONE ? <i32>shardIndex : place;
+}
+
 /** True when the command can run right here with no other shard involved. */
 export function runsHere(cmd: Command): bool {
-  if (shardCount == 1) return true;
-  if (cmd.starter != null && cmd.everyShard) return false;
-  const place = keysPlace(cmd);
-  return place == KEYS_NONE || place == <i32>shardIndex;
+  return placeOf(cmd) == <i32>shardIndex;
 }
 
 /**

@@ -19,6 +19,7 @@ import { onBarrierLifted, onFlushedForClose, mustQueue } from "./replies";
 import { connGone } from "../commands/multi";
 import { blockedConnGone } from "../blocking/blocked";
 import { readyPending } from "../blocking/waiters";
+import { flushForwards } from "./forward-batch";
 
 export function initSessions(): void {
   onResumeConnection(resumeLockStalled);
@@ -95,7 +96,13 @@ function mustStall(c: Conn): bool {
   return false;
 }
 
+/** Runs the connection's complete frames until it must stop; then sends the batches it filled. */
 function runFrames(c: Conn, base: usize, total: u32, nowMs: i64): void {
+  runUntilStop(c, base, total, nowMs);
+  flushForwards();
+}
+
+function runUntilStop(c: Conn, base: usize, total: u32, nowMs: i64): void {
   while (!c.closing) {
     if (mustStall(c)) { c.stalled = true; return; }
     const r = parseNext(c, base, total);

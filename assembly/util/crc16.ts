@@ -21,30 +21,44 @@ function buildTable(): void {
   tableReady = true;
 }
 
+// @ts-ignore: decorator
+@inline function crcStep(crc: u32, b: u8): u32 {
+  const index = ((crc >> 8) ^ <u32>b) & 0xff;
+  return ((crc << 8) ^ <u32>load<u16>(CRC16_TABLE + (<usize>index << 1))) & 0xffff;
+}
+
 /** CRC16-XMODEM of `len` bytes at `ptr`. */
 export function crc16(ptr: usize, len: u32): u32 {
   if (!tableReady) buildTable();
   let crc: u32 = 0;
-  for (let i: u32 = 0; i < len; i++) {
-    const index = ((crc >> 8) ^ <u32>load<u8>(ptr + i)) & 0xff;
-    crc = ((crc << 8) ^ <u32>load<u16>(CRC16_TABLE + (<usize>index << 1))) & 0xffff;
-  }
+  for (let i: u32 = 0; i < len; i++) crc = crcStep(crc, load<u8>(ptr + i));
   return crc;
 }
 
 /** Number of hash slots in a Redis Cluster. */
 export const CLUSTER_SLOTS: u32 = 16384;
 
-/** The cluster slot (0..16383) of a key, honouring the first non-empty {hash tag}. */
+/**
+ * The cluster slot (0..16383) of a key, honouring the first non-empty {hash tag}. One pass for the
+ * common key without '{': the CRC is computed while looking for it (routing does this for every key).
+ */
 export function keyHashSlot(ptr: usize, len: u32): u32 {
-  let open: u32 = 0;
-  while (open < len && load<u8>(ptr + open) != 0x7b) open++; // '{'
-  if (open < len) {
-    let close = open + 1;
-    while (close < len && load<u8>(ptr + close) != 0x7d) close++; // '}'
-    if (close < len && close != open + 1) {
-      return crc16(ptr + open + 1, close - open - 1) & (CLUSTER_SLOTS - 1);
-    }
+  if (!tableReady) buildTable();
+  let crc: u32 = 0;
+  for (let i: u32 = 0; i < len; i++) {
+    const b = load<u8>(ptr + i);
+    if (b == 0x7b) return taggedSlot(ptr, len, i); // '{'
+    crc = crcStep(crc, b);
+  }
+  return crc & (CLUSTER_SLOTS - 1);
+}
+
+/** The slot of a key whose first '{' is at `open`: its tag's, or the whole key's if the tag is empty. */
+function taggedSlot(ptr: usize, len: u32, open: u32): u32 {
+  let close = open + 1;
+  while (close < len && load<u8>(ptr + close) != 0x7d) close++; // '}'
+  if (close < len && close != open + 1) {
+    return crc16(ptr + open + 1, close - open - 1) & (CLUSTER_SLOTS - 1);
   }
   return crc16(ptr, len) & (CLUSTER_SLOTS - 1);
 }
