@@ -18,8 +18,8 @@ import { argc, argPtr, argLen } from "../shard/args";
 import { defineInternal } from "./table";
 import { Op } from "../shard/ops";
 import { LockingOp, shardList } from "../shard/locking-op";
-import { ForwardOp } from "../shard/gather";
-import { reqBegin, reqArg, reqWholeArgv } from "../shard/messages";
+import { forwardWhole } from "../shard/gather";
+import { reqBegin, reqArg } from "../shard/messages";
 import { keyShard } from "../shard/placement";
 import { shardIndex, shardCount } from "../shard/server-info";
 import { replyErrorLit, replyInt, replyBulk, writeRaw } from "../resp/writer";
@@ -226,14 +226,7 @@ export function startLmpop(c: Conn, parent: Op | null, holder: u32): Op | null {
     return null;
   }
   if (shards.length == 1) {
-    const fwd = new ForwardOp(c);
-    fwd.parent = parent;
-    fwd.holder = holder;
-    reqBegin(shards[0]);
-    reqWholeArgv();
-    fwd.expect(0);
-    fwd.send(0);
-    return fwd;
+    return forwardWhole(c, parent, holder, shards[0]);
   }
   const op = new ListMpopOp(c, shards, holder);
   op.parent = parent;

@@ -10,7 +10,7 @@ import { defineCommand, crossShard, F_WRITE, F_READONLY, F_DENYOOM, F_FAST } fro
 import {
   replyBulk, replyNull, replyNullArray, replyOk, replyInt, replyErrorLit, replyArrayLen,
 } from "../resp/writer";
-import { argIs, argToIntOrReply, argInt } from "./options";
+import { parseMpopCount, MPOP_COUNT_ERROR, argIs, argToIntOrReply, argInt } from "./options";
 import { Lit, ByteBuf } from "../util/mem";
 import { parseI64, parsedI64 } from "../util/int";
 import * as E from "../resp/errors";
@@ -356,17 +356,8 @@ export function parseMpopAt(at: i32): bool {
   const whereIdx = <i32>numkeys + at + 1;
   const where = argWhere(whereIdx);
   if (where < 0) { replyErrorLit(E.ERR_SYNTAX); return false; }
-  let count: i64 = -1;
-  for (let j = whereIdx + 1; j < argc; j++) {
-    if (count == -1 && j < argc - 1 && argIs(j, COUNT)) {
-      j++;
-      if (!parseI64(argPtr(j), argLen(j)) || parsedI64 < 1) { replyErrorLit(E.ERR_COUNT_POSITIVE); return false; }
-      count = parsedI64;
-    } else {
-      replyErrorLit(E.ERR_SYNTAX);
-      return false;
-    }
-  }
+  const count = parseMpopCount(whereIdx + 1);
+  if (count == MPOP_COUNT_ERROR) return false;
   mpopKeys = <i32>numkeys;
   mpopFirstKey = at + 1;
   mpopHead = where == 1;

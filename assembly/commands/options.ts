@@ -1,12 +1,12 @@
 // Reading arguments in handlers: option names compared case-insensitively with constant texts, numbers
 // parsed with Redis's rules, and the errors a bad number gets.
-import { argPtr, argLen } from "../shard/args";
+import { argc, argPtr, argLen } from "../shard/args";
 import { bytesEqualNoCase } from "../util/bytes";
 import { parseI64, parsedI64 } from "../util/int";
 import { parseLongDouble, parsedF64 } from "../util/float";
 import { Lit } from "../util/mem";
 import { replyErrorLit } from "../resp/writer";
-import { ERR_NOT_INT, ERR_NOT_FLOAT } from "../resp/errors";
+import { ERR_NOT_INT, ERR_NOT_FLOAT, ERR_COUNT_POSITIVE, ERR_SYNTAX } from "../resp/errors";
 
 /** Argument `i` equals the lowercase ASCII `name`, ignoring case. */
 export function argIs(i: i32, name: Lit): bool {
@@ -41,3 +41,27 @@ export function argToFloatOrReply(i: i32): bool {
   replyErrorLit(ERR_NOT_FLOAT);
   return false;
 }
+
+/** What parseMpopCount answers after replying an error. */
+export const MPOP_COUNT_ERROR: i64 = -2;
+
+/**
+ * LMPOP/ZMPOP's (and their blocking forms') tail after the direction: nothing, or `COUNT n` once with n ≥ 1.
+ * Returns the count, -1 when none was given, or MPOP_COUNT_ERROR after replying Redis's error.
+ */
+export function parseMpopCount(from: i32): i64 {
+  let count: i64 = -1;
+  for (let j = from; j < argc; j++) {
+    if (count == -1 && j < argc - 1 && argIs(j, MPOP_COUNT)) {
+      j++;
+      if (!parseI64(argPtr(j), argLen(j)) || parsedI64 < 1) { replyErrorLit(ERR_COUNT_POSITIVE); return MPOP_COUNT_ERROR; }
+      count = parsedI64;
+    } else {
+      replyErrorLit(ERR_SYNTAX);
+      return MPOP_COUNT_ERROR;
+    }
+  }
+  return count;
+}
+
+const MPOP_COUNT = new Lit("count");

@@ -25,8 +25,8 @@ import { argc, argPtr, argLen } from "../shard/args";
 import { defineInternal } from "./table";
 import { Op } from "../shard/ops";
 import { LockingOp, shardList } from "../shard/locking-op";
-import { ForwardOp, putHeader } from "../shard/gather";
-import { reqBegin, reqArg, reqWholeArgv } from "../shard/messages";
+import { forwardWhole, putHeader } from "../shard/gather";
+import { reqBegin, reqArg } from "../shard/messages";
 import { keyShard } from "../shard/placement";
 import { shardIndex, shardCount } from "../shard/server-info";
 import { replyErrorLit, replyInt, writeRaw, pushCapture, popCapture, replyTarget } from "../resp/writer";
@@ -337,14 +337,7 @@ export function startSintercard(c: Conn, parent: Op | null, holder: u32): Op | n
     return null;
   }
   if (shards.length == 1) {
-    const fwd = new ForwardOp(c);
-    fwd.parent = parent;
-    fwd.holder = holder;
-    reqBegin(shards[0]);
-    reqWholeArgv();
-    fwd.expect(0);
-    fwd.send(0);
-    return fwd;
+    return forwardWhole(c, parent, holder, shards[0]);
   }
   return startOp(c, parent, holder, new SetAlgebraOp(c, shards, holder, KIND_CARD, 2, 1 + cardKeys, 0, cardLimit));
 }

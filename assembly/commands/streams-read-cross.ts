@@ -16,8 +16,8 @@ import { argc, argPtr, argLen, argvSave, argvLoad } from "../shard/args";
 import { defineInternal } from "./table";
 import { Op } from "../shard/ops";
 import { LockingOp, shardList } from "../shard/locking-op";
-import { ForwardOp, putHeader } from "../shard/gather";
-import { reqBegin, reqArg, reqWholeArgv } from "../shard/messages";
+import { forwardWhole, putHeader } from "../shard/gather";
+import { reqBegin, reqArg } from "../shard/messages";
 import { keyShard } from "../shard/placement";
 import { shardIndex, shardCount } from "../shard/server-info";
 import { replyErrorLit, replyArrayLen, replyInt, replyNullArray, writeRaw, pushCapture, popCapture } from "../resp/writer";
@@ -213,14 +213,7 @@ export function startXread(c: Conn, parent: Op | null, holder: u32): Op | null {
     return null;
   }
   if (shards.length == 1) {
-    const fwd = new ForwardOp(c);
-    fwd.parent = parent;
-    fwd.holder = holder;
-    reqBegin(shards[0]);
-    reqWholeArgv();
-    fwd.expect(0);
-    fwd.send(0);
-    return fwd;
+    return forwardWhole(c, parent, holder, shards[0]);
   }
   const op = new XreadOp(c, shards, holder, isGroup);
   op.parent = parent;

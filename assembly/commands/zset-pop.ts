@@ -6,7 +6,7 @@ import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
 import { defineCommand, crossShard, F_WRITE, F_FAST } from "./table";
 import { replyErrorLit, replyArrayLen, replyBulk, replyNullArray, replyResp3 } from "../resp/writer";
-import { argIs } from "./options";
+import { parseMpopCount, MPOP_COUNT_ERROR, argIs } from "./options";
 import { Lit } from "../util/mem";
 import { parseI64, parsedI64 } from "../util/int";
 import * as E from "../resp/errors";
@@ -101,17 +101,8 @@ export function parseZmpopAt(at: i32): bool {
   let max = false;
   if (argIs(whereIdx, MAX)) max = true;
   else if (!argIs(whereIdx, MIN)) { replyErrorLit(E.ERR_SYNTAX); return false; }
-  let count: i64 = -1;
-  for (let j = whereIdx + 1; j < argc; j++) {
-    if (count == -1 && j < argc - 1 && argIs(j, COUNT)) {
-      j++;
-      if (!parseI64(argPtr(j), argLen(j)) || parsedI64 < 1) { replyErrorLit(E.ERR_COUNT_POSITIVE); return false; }
-      count = parsedI64;
-    } else {
-      replyErrorLit(E.ERR_SYNTAX);
-      return false;
-    }
-  }
+  const count = parseMpopCount(whereIdx + 1);
+  if (count == MPOP_COUNT_ERROR) return false;
   zmpopKeys = <i32>numkeys;
   zmpopFirstKey = at + 1;
   zmpopMax = max;

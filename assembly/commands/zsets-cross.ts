@@ -22,8 +22,8 @@ import { argc, argPtr, argLen, argvSave, argvLoad } from "../shard/args";
 import { defineInternal, lookupCommand, Handler } from "./table";
 import { Op } from "../shard/ops";
 import { LockingOp, shardList } from "../shard/locking-op";
-import { ForwardOp, putHeader } from "../shard/gather";
-import { reqBegin, reqArg, reqWholeArgv } from "../shard/messages";
+import { forwardWhole, putHeader } from "../shard/gather";
+import { reqBegin, reqArg } from "../shard/messages";
 import { keyShard } from "../shard/placement";
 import { shardIndex, shardCount } from "../shard/server-info";
 import { replyErrorLit, writeRaw, pushCapture, popCapture, replyTarget } from "../resp/writer";
@@ -198,14 +198,7 @@ function runOrForward(c: Conn, parent: Op | null, holder: u32, shard: u32, handl
     handler(c);
     return null;
   }
-  const fwd = new ForwardOp(c);
-  fwd.parent = parent;
-  fwd.holder = holder;
-  reqBegin(shard);
-  reqWholeArgv();
-  fwd.expect(0);
-  fwd.send(0);
-  return fwd;
+  return forwardWhole(c, parent, holder, shard);
 }
 
 /** ZRANGESTORE dst src …, the two on different shards. */

@@ -8,6 +8,7 @@ import { ByteBuf, Lit } from "../util/mem";
 import { frameEnd, headerValue, headerEnd } from "../resp/frame";
 import { formatI64 } from "../util/int";
 import { shardCount } from "./server-info";
+import { reqBegin, reqWholeArgv } from "./messages";
 
 const OK = new Lit("+OK\r\n");
 
@@ -61,6 +62,17 @@ export class GatherOp extends Op {
 export class ForwardOp extends Op {
   expect(part: u32): void {}
   onReply(part: u32, ptr: usize, len: u32): void { this.finish(ptr, len); }
+}
+
+/** Sends the command being executed, whole, to `shard` (inside a transaction: under `holder`). */
+export function forwardWhole(c: Conn, parent: Op | null, holder: u32, shard: u32): Op {
+  const fwd = new ForwardOp(c);
+  fwd.parent = parent;
+  fwd.holder = holder;
+  reqBegin(shard);
+  reqWholeArgv();
+  fwd.send(0);
+  return fwd;
 }
 
 /** Integer replies added up (DEL, EXISTS, TOUCH, UNLINK, DBSIZE, PUBLISH). */

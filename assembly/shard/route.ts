@@ -9,8 +9,7 @@ import { Command } from "../commands/table";
 import { keyShard } from "./placement";
 import { shardIndex, shardCount } from "./server-info";
 import { Op } from "./ops";
-import { ForwardOp } from "./gather";
-import { reqBegin, reqWholeArgv } from "./messages";
+import { forwardWhole } from "./gather";
 import { openSlot } from "./replies";
 import { replyErrorLit } from "../resp/writer";
 import { Lit } from "../util/mem";
@@ -59,16 +58,7 @@ export function runsHere(cmd: Command): bool {
 export function startRemote(c: Conn, cmd: Command, parent: Op | null, holder: u32): Op | null {
   const starter = cmd.starter;
   const place = cmd.everyShard ? KEYS_SPREAD : keysPlace(cmd);
-  if (place >= 0 || place == KEYS_NONE) {
-    const op = new ForwardOp(c);
-    op.parent = parent;
-    op.holder = holder;
-    reqBegin(place >= 0 ? <u32>place : shardIndex);
-    reqWholeArgv();
-    op.expect(0);
-    op.send(0);
-    return op;
-  }
+  if (place >= 0 || place == KEYS_NONE) return forwardWhole(c, parent, holder, place >= 0 ? <u32>place : shardIndex);
   if (starter == null) {
     replyErrorLit(ERR_CROSSSLOT);
     return null;
