@@ -9,10 +9,11 @@
 //              the source (then the destination) holds another type — Redis's error order — else the
 //              element, popped (the source deleted if it became empty);
 //   3. push  — `\0lmovepush dst end element` on the destination; the reply is the element.
-// LMPOP (keys on several shards), with every involved shard locked: `LMPOP 1 key end COUNT n` on each
+// LMPOP (keys on several shards; commands/mpop-cross.ts, shared with ZMPOP), with every involved shard locked: `LMPOP 1 key end COUNT n` on each
 // key's shard in argument order; the first reply that is not a null array (elements, or WRONGTYPE) is the
 // reply. LMPOP's keys are movable, so its starter runs for every call: keys all here run here at once,
 // keys all on one other shard are forwarded, and only a spread goes through the locks.
+import { MpopOp } from "./mpop-cross";
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
 import { defineInternal } from "./table";
@@ -164,57 +165,6 @@ function internalLmovePush(c: Conn): void {
 
 // ---- LMPOP ----
 
-export class ListMpopOp extends LockingOp {
-  /** The keys in argument order, and each one's shard. */
-  private readonly keys: Array<ByteBuf> = new Array<ByteBuf>();
-  private readonly keyShards: Array<u32> = new Array<u32>();
-  private readonly end: Lit;
-  private readonly count: ByteBuf = new ByteBuf();
-  private next: i32 = 0;
-
-  constructor(c: Conn, shards: Array<u32>, holder: u32) {
-    super(c, shards, holder);
-    this.end = mpopHead ? LEFT : RIGHT;
-    for (let k = 2; k < 2 + mpopKeys; k++) {
-      this.keys.push(bufferOf(argPtr(k), argLen(k)));
-      this.keyShards.push(keyShard(argPtr(k), argLen(k)));
-    }
-    this.count.reserve(24);
-    this.count.len = formatI64(this.count.ptr, mpopCount);
-  }
-
-  run(): void { this.tryNext(); }
-
-  private tryNext(): void {
-    if (this.next >= this.keys.length) {
-      const nil = this.resp3 ? NULL3 : NULL_ARRAY;
-      this.finishMpop(nil.ptr, nil.len);
-      return;
-    }
-    const key = this.keys[this.next];
-    reqBegin(this.keyShards[this.next]);
-    reqArg(LMPOP.ptr, LMPOP.len);
-    reqArg(ONE.ptr, 1);
-    reqArg(key.ptr, key.len);
-    reqArg(this.end.ptr, this.end.len);
-    reqArg(COUNT.ptr, COUNT.len);
-    reqArg(this.count.ptr, this.count.len);
-    this.send(<u32>this.next);
-  }
-
-  onReply(part: u32, ptr: usize, len: u32): void {
-    const isNull = load<u8>(ptr) == 0x5f || (load<u8>(ptr) == 0x2a && headerValue(ptr, 0) < 0);
-    if (!isNull) { this.finishMpop(ptr, len); return; }
-    this.next++;
-    this.tryNext();
-  }
-
-  private finishMpop(ptr: usize, len: u32): void {
-    this.done(ptr, len);
-    for (let i = 0; i < this.keys.length; i++) this.keys[i].release();
-    this.count.release();
-  }
-}
 
 export function startLmpop(c: Conn, parent: Op | null, holder: u32): Op | null {
   if (!parseLmpop()) return null;
@@ -228,7 +178,7 @@ export function startLmpop(c: Conn, parent: Op | null, holder: u32): Op | null {
   if (shards.length == 1) {
     return forwardWhole(c, parent, holder, shards[0]);
   }
-  const op = new ListMpopOp(c, shards, holder);
+  const op = new MpopOp(c, shards, holder, LMPOP, mpopHead ? LEFT : RIGHT, mpopKeys, mpopCount);
   op.parent = parent;
   op.start();
   return op;
@@ -251,5 +201,4 @@ const COUNT = new Lit("count");
 const ZERO = new Lit("0");
 const ONE = new Lit("1");
 const NULL_BULK = new Lit("$-1\r\n");
-const NULL_ARRAY = new Lit("*-1\r\n");
 const NULL3 = new Lit("_\r\n");

@@ -17,6 +17,7 @@
 // each key's shard in argument order; the first reply that is not a null array (a pop, or WRONGTYPE) is
 // the reply. Commands with numkeys have movable keys, so their starters run for every call: keys all
 // here run here at once, keys all on one other shard are forwarded, and only a spread takes the locks.
+import { MpopOp } from "./mpop-cross";
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen, argvSave, argvLoad } from "../shard/args";
 import { defineInternal, lookupCommand, Handler } from "./table";
@@ -29,7 +30,7 @@ import { shardIndex, shardCount } from "../shard/server-info";
 import { replyErrorLit, writeRaw, pushCapture, popCapture, replyTarget } from "../resp/writer";
 import { headerValue, headerEnd } from "../resp/frame";
 import { ByteBuf, Lit, bufferOf } from "../util/mem";
-import { formatI64, parseI64, parsedI64 } from "../util/int";
+import { parseI64, parsedI64 } from "../util/int";
 import * as E from "../resp/errors";
 import { zsetOfSet } from "./zsets";
 import { zsetFree } from "../store/zset";
@@ -226,57 +227,6 @@ export function startZsetAlgebra(c: Conn, parent: Op | null, holder: u32): Op | 
 
 // ---- ZMPOP ----
 
-export class ZsetMpopOp extends LockingOp {
-  /** The keys in argument order, and each one's shard. */
-  private readonly keys: Array<ByteBuf> = new Array<ByteBuf>();
-  private readonly keyShards: Array<u32> = new Array<u32>();
-  private readonly end: Lit;
-  private readonly count: ByteBuf = new ByteBuf();
-  private next: i32 = 0;
-
-  constructor(c: Conn, shards: Array<u32>, holder: u32) {
-    super(c, shards, holder);
-    this.end = zmpopMax ? MAX : MIN;
-    for (let k = 2; k < 2 + zmpopKeys; k++) {
-      this.keys.push(bufferOf(argPtr(k), argLen(k)));
-      this.keyShards.push(keyShard(argPtr(k), argLen(k)));
-    }
-    this.count.reserve(24);
-    this.count.len = formatI64(this.count.ptr, zmpopCount);
-  }
-
-  run(): void { this.tryNext(); }
-
-  private tryNext(): void {
-    if (this.next >= this.keys.length) {
-      const nil = this.resp3 ? NULL3 : NULL_ARRAY;
-      this.finishMpop(nil.ptr, nil.len);
-      return;
-    }
-    const key = this.keys[this.next];
-    reqBegin(this.keyShards[this.next]);
-    reqArg(ZMPOP.ptr, ZMPOP.len);
-    reqArg(ONE.ptr, 1);
-    reqArg(key.ptr, key.len);
-    reqArg(this.end.ptr, this.end.len);
-    reqArg(COUNT.ptr, COUNT.len);
-    reqArg(this.count.ptr, this.count.len);
-    this.send(<u32>this.next);
-  }
-
-  onReply(part: u32, ptr: usize, len: u32): void {
-    const isNull = load<u8>(ptr) == 0x5f || (load<u8>(ptr) == 0x2a && headerValue(ptr, 0) < 0);
-    if (!isNull) { this.finishMpop(ptr, len); return; }
-    this.next++;
-    this.tryNext();
-  }
-
-  private finishMpop(ptr: usize, len: u32): void {
-    this.done(ptr, len);
-    for (let i = 0; i < this.keys.length; i++) this.keys[i].release();
-    this.count.release();
-  }
-}
 
 export function startZmpop(c: Conn, parent: Op | null, holder: u32): Op | null {
   if (!parseZmpop()) return null;
@@ -284,7 +234,7 @@ export function startZmpop(c: Conn, parent: Op | null, holder: u32): Op | null {
   for (let k = 2; k < 2 + zmpopKeys; k++) marks[keyShard(argPtr(k), argLen(k))] = true;
   const shards = shardList(marks);
   if (shards.length == 1) return runOrForward(c, parent, holder, shards[0], zmpop);
-  const op = new ZsetMpopOp(c, shards, holder);
+  const op = new MpopOp(c, shards, holder, ZMPOP, zmpopMax ? MAX : MIN, zmpopKeys, zmpopCount);
   op.parent = parent;
   op.start();
   return op;
@@ -303,6 +253,4 @@ const MAX = new Lit("max");
 const COUNT = new Lit("count");
 const ONE = new Lit("1");
 const NULL_BULK = new Lit("$-1\r\n");
-const NULL_ARRAY = new Lit("*-1\r\n");
-const NULL3 = new Lit("_\r\n");
 const CRLF = new Lit("\r\n");
