@@ -2,8 +2,9 @@
 /**
  * demo-screenshot — takes docs/demo.png, the browser demo as the README shows it: starts the demo
  * server (dist/host/node/demo-server.js), opens the page in headless Chromium (/usr/bin/chromium via
- * playwright-core) at a laptop's width, types a few commands, runs the cross-shard transaction scenario
- * and captures what a 1440×1000 window shows. Needs `npm run build` first. Usage: `npm run demo:screenshot [-- out.png]`.
+ * playwright-core) at a laptop's width, types a few commands, runs the cross-shard transaction scenario,
+ * leaves two clients blocked in BLPOP on a key of another shard (their waiter queue shows), and captures
+ * what a 1440×1000 window shows. Needs `npm run build` first. Usage: `npm run demo:screenshot [-- out.png]`.
  */
 import { chromium } from 'playwright-core';
 import { dirname, join } from 'node:path';
@@ -32,6 +33,8 @@ try {
   await type('B', 'MGET user:1 queue:jobs');
   await type('C', 'HELLO 3');
   await type('C', 'CONFIG GET maxmemory*');
+  await type('D', 'BLPOP orders 0');
+  await type('E', 'BLPOP orders 30');
   await page.locator('.console[data-client="A"] .console-input').fill('SET "{user}:1" Ada');
   await page.waitForTimeout(400);
   await page.screenshot({ path: out });

@@ -35,6 +35,10 @@ export const MESSAGE_TYPES: Readonly<Record<number, MessageType>> = {
 
 export const MESSAGE_HEADER = 20;
 const T_REQ = 1;
+/** REQ flag: several commands in one message (assembly/shard/messages.ts MF_BATCH). */
+const MF_BATCH = 8;
+/** The first bytes a RESP2/RESP3 reply can start with. */
+const RESP_TYPES = [...'+-:$*_,#!=(%~|>'].map((c) => c.charCodeAt(0));
 const T_REP = 2;
 
 /** What the message view shows of one message (structured-clone friendly: it travels from a worker). */
@@ -93,6 +97,8 @@ function readArgv(m: Uint8Array, view: DataView): { args: string[]; argc: number
 function replyLine(body: Uint8Array): string {
   if (body.length === 0) return '';
   const first = body[0];
+  // A batch's replies start with a length, not a RESP type byte.
+  if (!RESP_TYPES.includes(first)) return 'replies';
   let end = body.indexOf(13);
   if (end < 0) end = body.length;
   const head = printable(body.subarray(1, end), 40);
@@ -126,7 +132,12 @@ export function describeMessage(m: Uint8Array): MessageInfo {
     holder: m.length >= 20 ? view.getUint32(16, true) : 0,
     bytes: m.length,
   };
-  if (type === T_REQ) {
+  if (type === T_REQ && (info.flags & MF_BATCH) !== 0) {
+    // A batch (assembly/shard/forward-batch.ts): [count u32], then per command [index u32][argc u32] argv.
+    const count = m.length >= MESSAGE_HEADER + 4 ? view.getUint32(MESSAGE_HEADER, true) : 0;
+    info.args = [`batch of ${count}`];
+    info.argc = 1;
+  } else if (type === T_REQ) {
     const argv = readArgv(m, view);
     if (argv !== undefined) {
       info.args = argv.args;
