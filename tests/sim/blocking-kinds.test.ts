@@ -28,10 +28,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createSimCluster, engineModule, cmd, show, type SimClient, type SimCluster } from './sim-cluster.js';
+import { createSimCluster, engineModule, cmd, show, type SimClient } from './sim-cluster.js';
+import { forSeeds, call, infoField, pick, subset } from './sim-steps.js';
 
 const TRACE = !!process.env.KEVY_SIM_TRACE;
-const KEEP_GOING = process.env.KEVY_SIM_KEEP_GOING === '1';
 const SEEDS = Number(process.env.KEVY_SIM_SEEDS ?? 500);
 const ONLY = process.env.KEVY_SIM_SEED ? Number(process.env.KEVY_SIM_SEED) : 0;
 /** z0..z3, s0..s3 and q0, q1 spread over the shards with 2, 3 and 4 of them. */
@@ -46,54 +46,9 @@ const count = (what: string, n = 1): void => { if (STATS) stats[what] = (stats[w
 const NO_KEY = '!UNBLOCKED the stream key no longer exists';
 const NO_GROUP = '!NOGROUP the consumer group this client was blocked on no longer exists';
 
-function forSeeds(n: number, body: (seed: number) => void): void {
-  const seeds = ONLY ? [ONLY] : Array.from({ length: Math.max(1, Math.round(n)) }, (_, i) => i + 1);
-  const failures: string[] = [];
-  /** Every failure names its seed, including errors thrown by the helpers (`call`, `settle`). */
-  const run = (seed: number): void => {
-    try { body(seed); } catch (err) {
-      const m = (err as Error).message;
-      if (m.startsWith('seed ')) throw err;
-      assert.unreachable(`seed ${seed} (${2 + (seed % 3)} shards): ${m}`);
-    }
-  };
-  for (const seed of seeds) {
-    if (!KEEP_GOING) { run(seed); continue; }
-    try { run(seed); } catch (err) { failures.push((err as Error).message); console.log((err as Error).message); }
-  }
-  if (failures.length) assert.unreachable(`${failures.length} of ${seeds.length} seeds failed; the first: ${failures[0]}`);
-}
 
-/** Sends one command from a client with nothing in flight and delivers everything: its reply. */
-function call(sim: SimCluster, client: SimClient, ...argv: (string | number)[]): unknown {
-  sim.drain(client);
-  sim.send(client, cmd(...argv));
-  sim.settle();
-  const got = sim.drain(client).map(show);
-  if (got.length !== 1) throw new Error(`${argv.join(' ')}: ${got.length} replies ${JSON.stringify(got)}`);
-  return got[0];
-}
 
-function infoField(info: unknown, field: string): number {
-  const m = new RegExp(`\\r\\n${field}:(\\d+)\\r\\n`).exec(String(info));
-  if (!m) throw new Error(`INFO has no ${field}: ${String(info)}`);
-  return Number(m[1]);
-}
 
-function pick<T>(sim: SimCluster, xs: readonly T[]): T { return xs[sim.int(xs.length)]; }
-
-function subset(sim: SimCluster, xs: readonly string[], min = 1): string[] {
-  const out = xs.filter(() => sim.int(3) === 0);
-  while (out.length < min) {
-    const x = pick(sim, xs);
-    if (!out.includes(x)) out.push(x);
-  }
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = sim.int(i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 /** Stream IDs as [ms, seq]; compared numerically. */
 function parseId(id: string): [number, number] {

@@ -26,9 +26,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSimCluster, engineModule, cmd, show, type SimClient, type SimCluster } from './sim-cluster.js';
+import { forSeeds, call, infoField, pick, subset } from './sim-steps.js';
 
 const TRACE = !!process.env.KEVY_SIM_TRACE;
-const KEEP_GOING = process.env.KEVY_SIM_KEEP_GOING === '1';
 const SEEDS = Number(process.env.KEVY_SIM_SEEDS ?? 1500);
 const ONLY = process.env.KEVY_SIM_SEED ? Number(process.env.KEVY_SIM_SEED) : 0;
 const KEYS = ['q0', 'q1', 'q2', 'q3', 'q4', 'q5'];
@@ -51,51 +51,9 @@ const UNBLOCK_AT_END = true;
  */
 const STRICT_CLOSE = true;
 
-/**
- * Runs `body` for seeds 1..n (or KEVY_SIM_SEED alone). The first failure fails the test, unless
- * KEVY_SIM_KEEP_GOING=1: then every failing seed is printed and the test fails at the end with the count.
- */
-function forSeeds(n: number, body: (seed: number) => void): void {
-  const seeds = ONLY ? [ONLY] : Array.from({ length: Math.max(1, Math.round(n)) }, (_, i) => i + 1);
-  const failures: string[] = [];
-  for (const seed of seeds) {
-    if (!KEEP_GOING) { body(seed); continue; }
-    try { body(seed); } catch (err) { failures.push((err as Error).message); console.log((err as Error).message); }
-  }
-  if (failures.length) assert.unreachable(`${failures.length} of ${seeds.length} seeds failed; the first: ${failures[0]}`);
-}
 
-/** Sends one command from a client with nothing in flight and delivers everything: its reply. */
-function call(sim: SimCluster, client: SimClient, ...argv: (string | number)[]): unknown {
-  sim.drain(client); // earlier replies stay in client.replies, out of the way
-  sim.send(client, cmd(...argv));
-  sim.settle();
-  const got = sim.drain(client).map(show);
-  if (got.length !== 1) throw new Error(`${argv.join(' ')}: ${got.length} replies ${JSON.stringify(got)}`);
-  return got[0];
-}
 
-function infoField(info: unknown, field: string): number {
-  const m = new RegExp(`\\r\\n${field}:(\\d+)\\r\\n`).exec(String(info));
-  if (!m) throw new Error(`INFO has no ${field}: ${String(info)}`);
-  return Number(m[1]);
-}
 
-function pick<T>(sim: SimCluster, xs: readonly T[]): T { return xs[sim.int(xs.length)]; }
-
-function subset(sim: SimCluster, xs: readonly string[], min = 1): string[] {
-  const out = xs.filter(() => sim.int(3) === 0);
-  while (out.length < min) {
-    const x = pick(sim, xs);
-    if (!out.includes(x)) out.push(x);
-  }
-  // Random argument order: "first non-empty key in argument order" is then exercised in every order.
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = sim.int(i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // churn

@@ -21,80 +21,36 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { decode, encodeCommand, type RespValue } from '../../host/core/resp-reader.js';
 import { startServer, type RunningServer } from '../../host/node/server.js';
-import { shardOf } from '../helpers/slots.js';
+import { ShardClients, keysOn as keysOnShard, sleep, errorOf } from '../helpers/shard-clients.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
 
 const SHARDS = 4;
 const test = suite('blocking kinds: zsets and streams (4 shards)');
 let server: RunningServer;
 let admin: Redis;
-const opened: Redis[] = [];
 const raws: net.Socket[] = [];
 
 guardedSetup(test, async () => {
   server = await startServer({ port: 0, shards: SHARDS, design: 'main-shard-spread' });
+  clients = new ShardClients(server, SHARDS);
   admin = await client();
 });
 
 test.after(async () => {
-  for (const r of opened) r.disconnect();
+  clients?.disconnectAll();
   for (const s of raws) s.destroy();
   await server?.close();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function client(): Promise<Redis> {
-  const r = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-  r.on('error', () => {});
-  opened.push(r);
-  await r.connect();
-  return r;
-}
-
-async function shardOfClient(r: Redis): Promise<number> {
-  return (Number(await r.client('ID')) - 1) % SHARDS;
-}
-
-async function clientOn(s: number): Promise<Redis> {
-  for (let i = 0; i < 2 * SHARDS; i++) {
-    const r = await client();
-    if (await shardOfClient(r) === s) return r;
-  }
-  throw new Error(`no connection landed on shard ${s}`);
-}
-
-/** `n` distinct keys on shard `s`, named `${prefix}:…`. */
-function keysOn(prefix: string, s: number, n = 1): string[] {
-  const out: string[] = [];
-  for (let i = 0; out.length < n; i++) if (shardOf(`${prefix}:${i}`, SHARDS) === s) out.push(`${prefix}:${i}`);
-  return out;
-}
+let clients: ShardClients;
+const client = (): Promise<Redis> => clients.client();
+const shardOfClient = (r: Redis): Promise<number> => clients.shardOf(r);
+const clientOn = (s: number): Promise<Redis> => clients.clientOn(s);
+const keysOn = (prefix: string, s: number, n = 1): string[] => keysOnShard(prefix, s, SHARDS, n);
+const blockedClients = (): Promise<number> => clients.blockedClients(admin);
+const untilBlocked = (n: number, what = ''): Promise<void> => clients.untilBlocked(admin, n, what);
 const keyOn = (prefix: string, s: number): string => keysOn(prefix, s)[0];
 
-function infoField(info: string, field: string): number {
-  const m = new RegExp(`\\r\\n${field}:(\\d+)\\r\\n`).exec(info);
-  if (!m) throw new Error(`INFO has no ${field}`);
-  return Number(m[1]);
-}
-
-async function blockedClients(): Promise<number> {
-  return infoField(await admin.info('clients'), 'blocked_clients');
-}
-
-async function untilBlocked(n: number, what = ''): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 400; i++) {
-    last = await blockedClients();
-    if (last === n) return;
-    await sleep(5);
-  }
-  assert.unreachable(`blocked_clients stayed ${last}, want ${n} ${what}`);
-}
-
-function errorOf(p: Promise<unknown>): Promise<string> {
-  return p.then((v) => `no error: ${JSON.stringify(v)}`, (e: Error) => e.message);
-}
 
 /** A raw socket: every byte it receives, and the shard it landed on. */
 interface Raw {

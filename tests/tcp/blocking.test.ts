@@ -25,85 +25,35 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { decode, encodeCommand, type RespValue } from '../../host/core/resp-reader.js';
 import { startServer, type RunningServer } from '../../host/node/server.js';
-import { shardOf } from '../helpers/slots.js';
+import { ShardClients, keysOn as keysOnShard, infoField, sleep, errorOf } from '../helpers/shard-clients.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
 
 const SHARDS = 4;
 const test = suite('blocking (4 shards)');
 let server: RunningServer;
 let admin: Redis;
-const opened: Redis[] = [];
 const raws: net.Socket[] = [];
 
 guardedSetup(test, async () => {
   server = await startServer({ port: 0, shards: SHARDS, design: 'main-shard-spread' });
+  clients = new ShardClients(server, SHARDS);
   admin = await client();
 });
 
 test.after(async () => {
-  for (const r of opened) r.disconnect();
+  clients?.disconnectAll();
   for (const s of raws) s.destroy();
   await server?.close();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function client(): Promise<Redis> {
-  const r = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-  r.on('error', () => {}); // errors surface through the failing command
-  opened.push(r);
-  await r.connect();
-  return r;
-}
-
-/** The shard a connection lives on: round-robin by accept order, and ids count accepts from 1. */
-async function shardOfClient(r: Redis): Promise<number> {
-  return (Number(await r.client('ID')) - 1) % SHARDS;
-}
-
-/** A connection on shard `s` (others opened meanwhile stay open and unused). */
-async function clientOn(s: number): Promise<Redis> {
-  for (let i = 0; i < 2 * SHARDS; i++) {
-    const r = await client();
-    if (await shardOfClient(r) === s) return r;
-  }
-  throw new Error(`no connection landed on shard ${s}`);
-}
-
-/** Connections on the given shards, opened one after the other (concurrent opens would interleave). */
-async function clientsOn(shards: number[]): Promise<Redis[]> {
-  const out: Redis[] = [];
-  for (const s of shards) out.push(await clientOn(s));
-  return out;
-}
-
-/** `n` distinct keys on shard `s`, named `${prefix}:…`. */
-function keysOn(prefix: string, s: number, n = 1): string[] {
-  const out: string[] = [];
-  for (let i = 0; out.length < n; i++) if (shardOf(`${prefix}:${i}`, SHARDS) === s) out.push(`${prefix}:${i}`);
-  return out;
-}
-
-function infoField(info: string, field: string): number {
-  const m = new RegExp(`\\r\\n${field}:(\\d+)\\r\\n`).exec(info);
-  if (!m) throw new Error(`INFO has no ${field}`);
-  return Number(m[1]);
-}
-
-async function blockedClients(): Promise<number> {
-  return infoField(await admin.info('clients'), 'blocked_clients');
-}
-
-/** Waits until INFO blocked_clients is `n` (the waiters are parked), or fails. */
-async function untilBlocked(n: number, what = ''): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 400; i++) {
-    last = await blockedClients();
-    if (last === n) return;
-    await sleep(5);
-  }
-  assert.unreachable(`blocked_clients stayed ${last}, want ${n} ${what}`);
-}
+let clients: ShardClients;
+const client = (): Promise<Redis> => clients.client();
+const shardOfClient = (r: Redis): Promise<number> => clients.shardOf(r);
+const clientOn = (s: number): Promise<Redis> => clients.clientOn(s);
+const clientsOn = (shards: number[]): Promise<Redis[]> => clients.clientsOn(shards);
+const keysOn = (prefix: string, s: number, n = 1): string[] => keysOnShard(prefix, s, SHARDS, n);
+const blockedClients = (): Promise<number> => clients.blockedClients(admin);
+const untilBlocked = (n: number, what = ''): Promise<void> => clients.untilBlocked(admin, n, what);
 
 /** A raw socket that records every byte it receives until it closes. */
 interface Recorder {
@@ -170,9 +120,6 @@ function recorder(): Promise<Recorder> {
 }
 
 /** The error message a command fails with ('no error' when it succeeds). */
-function errorOf(p: Promise<unknown>): Promise<string> {
-  return p.then((v) => `no error: ${JSON.stringify(v)}`, (e: Error) => e.message);
-}
 
 /** A reply as plain data: Buffers → latin1 strings, errors → '!message'. */
 function plain(v: RespValue): unknown {

@@ -10,36 +10,24 @@ import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../host/node/server.js';
 import { keyOnShard } from '../helpers/slots.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
+import { ShardClients } from '../helpers/shard-clients.js';
 
 const SHARDS = 2;
 const test = suite('lock fairness (2 shards)');
 let server: RunningServer;
-const opened: Redis[] = [];
+let clients: ShardClients;
 
 guardedSetup(test, async () => {
   server = await startServer({ port: 0, shards: SHARDS, design: 'main-shard-spread' });
+  clients = new ShardClients(server, SHARDS);
 });
 
 test.after(async () => {
-  for (const r of opened) r.disconnect();
+  clients?.disconnectAll();
   await server?.close();
 });
 
-async function client(): Promise<Redis> {
-  const r = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-  r.on('error', () => {});
-  opened.push(r);
-  await r.connect();
-  return r;
-}
-
-/** A connection of shard `s`: connections go round-robin by accept order, ids count accepts from 1. */
-async function clientOn(s: number): Promise<Redis> {
-  for (;;) {
-    const r = await client();
-    if ((Number(await r.client('ID')) - 1) % SHARDS === s) return r;
-  }
-}
+const clientOn = (s: number): Promise<Redis> => clients.clientOn(s);
 
 test('a shard\'s own client keeps getting turns while another shard\'s clients loop cross-shard MSETs', async () => {
   const k0 = keyOnShard('fair', 0, SHARDS);
