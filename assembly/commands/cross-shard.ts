@@ -12,7 +12,7 @@ import { Op } from "../shard/ops";
 import { GatherOp, MgetOp, SumOp, AllOkOp, ConcatArrayOp, putHeader } from "../shard/gather";
 import { MsetnxOp, RenameOp } from "../shard/move-ops";
 import { AtomicOp, FanOut } from "../shard/atomic-op";
-import { shardList } from "../shard/locking-op";
+import { shardList, shardsOfArgs } from "../shard/locking-op";
 import { reqBegin, reqArg, reqWholeArgv } from "../shard/messages";
 import { keyShard } from "../shard/placement";
 import { shardIndex, shardCount } from "../shard/server-info";
@@ -121,10 +121,7 @@ function startMsetnx(c: Conn, parent: Op | null, holder: u32): Op | null {
 function startRenameGeneric(c: Conn, parent: Op | null, holder: u32, nx: bool): Op | null {
   const s1 = keyShard(argPtr(1), argLen(1));
   const s2 = keyShard(argPtr(2), argLen(2));
-  const shards = new Array<u32>();
-  shards.push(min(s1, s2));
-  shards.push(max(s1, s2));
-  const op = new RenameOp(c, shards, holder, argPtr(1), argLen(1), s1, argPtr(2), argLen(2), s2, nx);
+  const op = new RenameOp(c, shardsOfArgs(1, 2), holder, argPtr(1), argLen(1), s1, argPtr(2), argLen(2), s2, nx);
   op.parent = parent;
   op.start();
   return op;

@@ -10,11 +10,9 @@
 //  4. MATCH filters on the field; a filtered field takes its value with it.
 //  5. Reply [cursor as a bulk string, [field, value, …]] (a flat array in RESP3 as in RESP2).
 import { Conn } from "../shard/conn";
-import { argc, argPtr, argLen } from "../shard/args";
+import { argPtr, argLen } from "../shard/args";
 import { defineCommand, F_READONLY } from "./table";
 import { replyArrayLen, replyBulk, replyBulkI64, replyErrorLit } from "../resp/writer";
-import { argToIntOrReply, argInt } from "./options";
-import { argIsWord } from "./keys-args";
 import { parseCursor, scanCursor } from "./keys-scan";
 import { globMatch } from "../util/glob";
 import { Lit } from "../util/mem";
@@ -22,30 +20,7 @@ import * as E from "../resp/errors";
 import { entryValue } from "../store/entry";
 import { hashForm, hashLoad, hashScan, FORM_LISTPACK, fieldPtr, fieldLen, valPtr, valLen } from "../store/hash";
 import { hashEntry } from "./hashes";
-
-let count: i64 = 10;
-let matchArg: i32 = -1;
-
-/** Step 2; false after replying the error. */
-function parseOptions(): bool {
-  count = 10;
-  matchArg = -1;
-  for (let i = 3; i < argc; i += 2) {
-    const more = argc - i;
-    if (argIsWord(i, COUNT) && more >= 2) {
-      if (!argToIntOrReply(i + 1)) return false;
-      if (argInt < 1) { replyErrorLit(E.ERR_SYNTAX); return false; }
-      count = argInt;
-    } else if (argIsWord(i, MATCH) && more >= 2) {
-      const all = argLen(i + 1) == 1 && load<u8>(argPtr(i + 1)) == 0x2a;
-      matchArg = all ? -1 : i + 1;
-    } else {
-      replyErrorLit(E.ERR_SYNTAX);
-      return false;
-    }
-  }
-  return true;
-}
+import { parseScanOptions, scanCount, scanMatchArg } from "./scan-options";
 
 /** Handles of the pairs collected (store/hash.ts), valid while the command runs. */
 let found = new Array<usize>();
@@ -53,10 +28,10 @@ let found = new Array<usize>();
 /** Step 3; returns the cursor to reply. */
 function collect(h: usize, cursor: u64): u64 {
   if (hashForm(h) == FORM_LISTPACK) return hashScan(h, cursor, found);
-  let budget: i64 = count * 10;
+  let budget: i64 = scanCount * 10;
   do {
     cursor = hashScan(h, cursor, found);
-  } while (cursor != 0 && budget-- != 0 && (<i64>found.length << 1) < count);
+  } while (cursor != 0 && budget-- != 0 && (<i64>found.length << 1) < scanCount);
   return cursor;
 }
 
@@ -66,7 +41,7 @@ function filter(h: usize): i32 {
   for (let i = 0, n = found.length; i < n; i++) {
     const p = unchecked(found[i]);
     hashLoad(h, p);
-    if (matchArg >= 0 && !globMatch(argPtr(matchArg), argLen(matchArg), fieldPtr, fieldLen, false)) continue;
+    if (scanMatchArg >= 0 && !globMatch(argPtr(scanMatchArg), argLen(scanMatchArg), fieldPtr, fieldLen, false)) continue;
     unchecked(found[kept++] = p);
   }
   return kept;
@@ -83,7 +58,7 @@ function hscan(c: Conn): void {
     replyArrayLen(0);
     return;
   }
-  if (!parseOptions()) return;
+  if (!parseScanOptions(3, false)) return;
   const h = entryValue(<usize>e);
   found.length = 0;
   const next = collect(h, cursor);
@@ -103,6 +78,4 @@ export function registerHashScan(): void {
   defineCommand("hscan", -3, F_READONLY, 1, 1, 1, "read hash slow", hscan);
 }
 
-const COUNT = new Lit("count");
-const MATCH = new Lit("match");
 const ZERO = new Lit("0");

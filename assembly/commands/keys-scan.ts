@@ -11,16 +11,16 @@
 //  5. Reply [cursor as a bulk string (printed as a signed 64-bit number, like Redis), [keys]].
 // Neither command touches keys' access times; KEYS skips expired keys without deleting them.
 import { Conn } from "../shard/conn";
-import { argc, argPtr, argLen } from "../shard/args";
+import { argPtr, argLen } from "../shard/args";
 import { replyArrayLen, replyBulk, replyBulkI64, replyErrorLit } from "../resp/writer";
 import * as E from "../resp/errors";
-import { argToIntOrReply, argInt } from "./options";
 import { argIsWord } from "./keys-args";
+import { parseScanOptions, scanCount, scanMatchArg, scanTypeArg, isMatchAll } from "./scan-options";
 import { typeName, TYPE_NONE_NAME } from "./keys-names";
 import { db, isExpired, deleteEntry, lookupReadNoTouch, statExpiredAdd } from "../store/keyspace";
 import { entryKey, entryKeyLen, entryType, entryNext } from "../store/entry";
 import { globMatch } from "../util/glob";
-import { ByteBuf, Lit } from "../util/mem";
+import { ByteBuf } from "../util/mem";
 
 /** Entries collected by the command being run (reused; an entry is valid until its key is deleted). */
 let found = new Array<usize>();
@@ -34,10 +34,6 @@ function releaseFound(): void {
 // ---- KEYS ----
 
 /** True when argument `i` is exactly "*", which Redis matches without the glob (it also takes ""). */
-function isMatchAll(i: i32): bool {
-  return argLen(i) == 1 && load<u8>(argPtr(i)) == 0x2a;
-}
-
 function collectMatching(patArg: i32): void {
   const all = isMatchAll(patArg);
   const pat = argPtr(patArg);
@@ -98,31 +94,6 @@ export function parseCursor(i: i32): bool {
 
 // ---- SCAN: step 2, the options ----
 
-let scanCount: i64 = 10;
-let scanMatchArg: i32 = -1;
-let scanTypeArg: i32 = -1;
-
-function parseScanOptions(from: i32): bool {
-  scanCount = 10;
-  scanMatchArg = -1;
-  scanTypeArg = -1;
-  for (let i = from; i < argc; i += 2) {
-    const more = argc - i;
-    if (argIsWord(i, COUNT) && more >= 2) {
-      if (!argToIntOrReply(i + 1)) return false;
-      if (argInt < 1) { replyErrorLit(E.ERR_SYNTAX); return false; }
-      scanCount = argInt;
-    } else if (argIsWord(i, MATCH) && more >= 2) {
-      scanMatchArg = isMatchAll(i + 1) ? -1 : i + 1;
-    } else if (argIsWord(i, TYPE) && more >= 2) {
-      scanTypeArg = i + 1;
-    } else {
-      replyErrorLit(E.ERR_SYNTAX);
-      return false;
-    }
-  }
-  return true;
-}
 
 // ---- SCAN: steps 3 and 4 ----
 
@@ -180,7 +151,7 @@ function replyKept(): void {
 
 export function scan(c: Conn): void {
   if (!parseCursor(1)) { replyErrorLit(E.ERR_INVALID_CURSOR); return; }
-  if (!parseScanOptions(2)) return;
+  if (!parseScanOptions(2, true)) return;
   found.length = 0;
   const cursor = scanCollect(scanCursor);
   kept.len = 0;
@@ -194,6 +165,3 @@ export function scan(c: Conn): void {
   kept.shrinkIfIdle();
 }
 
-const COUNT = new Lit("count");
-const MATCH = new Lit("match");
-const TYPE = new Lit("type");

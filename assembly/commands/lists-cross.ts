@@ -18,7 +18,7 @@ import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
 import { defineInternal } from "./table";
 import { Op } from "../shard/ops";
-import { LockingOp, shardList } from "../shard/locking-op";
+import { LockingOp, shardList, shardsOfArgs } from "../shard/locking-op";
 import { forwardWhole } from "../shard/gather";
 import { reqBegin, reqArg } from "../shard/messages";
 import { keyShard } from "../shard/placement";
@@ -50,12 +50,9 @@ export class ListMoveOp extends LockingOp {
   private step: i32 = 0;
 
   constructor(c: Conn, holder: u32, fromHead: bool, toHead: bool) {
+    super(c, shardsOfArgs(1, 2), holder);
     const s1 = keyShard(argPtr(1), argLen(1));
     const s2 = keyShard(argPtr(2), argLen(2));
-    const shards = new Array<u32>();
-    shards.push(min(s1, s2));
-    if (s1 != s2) shards.push(max(s1, s2));
-    super(c, shards, holder);
     this.source = bufferOf(argPtr(1), argLen(1));
     this.dest = bufferOf(argPtr(2), argLen(2));
     this.sourceShard = s1;

@@ -9,11 +9,9 @@
 //     least once, whatever happens to the table between calls;
 //  5. MATCH filters what was collected; the reply is [cursor as a bulk string, [members]].
 import { Conn } from "../shard/conn";
-import { argc, argPtr, argLen } from "../shard/args";
+import { argPtr, argLen } from "../shard/args";
 import { replyArrayLen, replyBulk, replyBulkI64, replyErrorLit, writeRaw } from "../resp/writer";
 import * as E from "../resp/errors";
-import { argToIntOrReply, argInt } from "./options";
-import { argIsWord } from "./keys-args";
 import { parseCursor, scanCursor } from "./keys-scan";
 import { entryValue } from "../store/entry";
 import { setEncoding, setTable, SetIter, SET_ENC_INTSET } from "../store/set";
@@ -21,35 +19,14 @@ import { mtScan, nodeData, nodeLen } from "../store/member-table";
 import { globMatch } from "../util/glob";
 import { ByteBuf, Lit } from "../util/mem";
 import { setEntry } from "./sets";
-
-let count: i64 = 10;
-let matchArg: i32 = -1;
-
-function parseOptions(from: i32): bool {
-  count = 10;
-  matchArg = -1;
-  for (let i = from; i < argc; i += 2) {
-    const more = argc - i;
-    if (argIsWord(i, COUNT) && more >= 2) {
-      if (!argToIntOrReply(i + 1)) return false;
-      if (argInt < 1) { replyErrorLit(E.ERR_SYNTAX); return false; }
-      count = argInt;
-    } else if (argIsWord(i, MATCH) && more >= 2) {
-      matchArg = argLen(i + 1) == 1 && load<u8>(argPtr(i + 1)) == 0x2a ? -1 : i + 1;
-    } else {
-      replyErrorLit(E.ERR_SYNTAX);
-      return false;
-    }
-  }
-  return true;
-}
+import { parseScanOptions, scanCount, scanMatchArg } from "./scan-options";
 
 /** Members kept for the reply, as [len u32][bytes] records. */
 const kept = new ByteBuf();
 let keptCount: i32 = 0;
 
 function keep(p: usize, n: u32): void {
-  if (matchArg >= 0 && !globMatch(argPtr(matchArg), argLen(matchArg), p, n, false)) return;
+  if (scanMatchArg >= 0 && !globMatch(argPtr(scanMatchArg), argLen(scanMatchArg), p, n, false)) return;
   kept.reserve(4 + n);
   store<u32>(kept.ptr + kept.len, n);
   memory.copy(kept.ptr + kept.len + 4, p, n);
@@ -60,11 +37,11 @@ function keep(p: usize, n: u32): void {
 /** Step 4 on a hashtable: returns the cursor to reply. */
 function collect(s: usize, cursor: u64): u64 {
   const nodes = new Array<usize>();
-  let budget: i64 = count * 10;
+  let budget: i64 = scanCount * 10;
   const t = setTable(s);
   do {
     cursor = mtScan(t, cursor, nodes);
-  } while (cursor != 0 && budget-- != 0 && <i64>nodes.length < count);
+  } while (cursor != 0 && budget-- != 0 && <i64>nodes.length < scanCount);
   for (let i = 0; i < nodes.length; i++) keep(nodeData(nodes[i]), nodeLen(nodes[i]));
   return cursor;
 }
@@ -75,7 +52,7 @@ export function sscan(c: Conn): void {
   const e = setEntry(1, true);
   if (e < 0) return;
   if (e == 0) { writeRaw(EMPTY_SCAN.ptr, EMPTY_SCAN.len); return; }
-  if (!parseOptions(3)) return;
+  if (!parseScanOptions(3, false)) return;
   const s = entryValue(<usize>e);
   kept.len = 0;
   keptCount = 0;
@@ -99,6 +76,4 @@ export function sscan(c: Conn): void {
   kept.shrinkIfIdle();
 }
 
-const COUNT = new Lit("count");
-const MATCH = new Lit("match");
 const EMPTY_SCAN = new Lit("*2\r\n$1\r\n0\r\n*0\r\n");

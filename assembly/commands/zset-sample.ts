@@ -17,7 +17,7 @@ import { defineCommand, F_READONLY } from "./table";
 import {
   replyNull, replyErrorLit, replyArrayLen, replyBulk, replyResp3, writeRaw, replyBulkI64,
 } from "../resp/writer";
-import { argIs, argToIntOrReply, argInt } from "./options";
+import { argIs } from "./options";
 import { Lit, ByteBuf } from "../util/mem";
 import { parseI64, parsedI64 } from "../util/int";
 import { formatDouble17g } from "../util/float";
@@ -29,6 +29,7 @@ import { zsetLen, zsetForm, zsetSkiplist, ZIter, FORM_LISTPACK } from "../store/
 import { slScanStep, nodeMember, nodeMemberLen, nodeScore } from "../store/zset-skiplist";
 import { zsetEntry, replyMemberScore } from "./zsets";
 import { parseCursor, scanCursor } from "./keys-scan";
+import { parseScanOptions, scanCount, scanMatchArg } from "./scan-options";
 
 // ---- ZRANDMEMBER key [count [WITHSCORES]] ----
 
@@ -172,21 +173,9 @@ function zscan(c: Conn): void {
   const e = zsetEntry(1, true);
   if (e < 0) return;
   if (e == 0) { writeRaw(EMPTY_SCAN.ptr, EMPTY_SCAN.len); return; }
-  let count: i64 = 10;
-  let patArg = -1;
-  for (let i = 3; i < argc; i += 2) {
-    const left = argc - i;
-    if (argIs(i, COUNT) && left >= 2) {
-      if (!argToIntOrReply(i + 1)) return;
-      if (argInt < 1) { replyErrorLit(E.ERR_SYNTAX); return; }
-      count = argInt;
-    } else if (argIs(i, MATCH) && left >= 2) {
-      patArg = argLen(i + 1) == 1 && load<u8>(argPtr(i + 1)) == 0x2a ? -1 : i + 1;
-    } else {
-      replyErrorLit(E.ERR_SYNTAX);
-      return;
-    }
-  }
+  if (!parseScanOptions(3, false)) return;
+  const count = scanCount;
+  const patArg = scanMatchArg;
   const z = entryValue(<usize>e);
   if (zsetForm(z) == FORM_LISTPACK) {
     replyListpackScan(z, patArg);
@@ -240,7 +229,5 @@ export function registerZsetSampleCommands(): void {
 
 const ERR_RANGE_LONG = new Lit("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
 const WITHSCORES = new Lit("withscores");
-const COUNT = new Lit("count");
-const MATCH = new Lit("match");
 const ZERO = new Lit("0");
 const EMPTY_SCAN = new Lit("*2\r\n$1\r\n0\r\n*0\r\n");

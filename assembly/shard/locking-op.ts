@@ -5,6 +5,8 @@
 import { Conn } from "./conn";
 import { Op } from "./ops";
 import { sendSignal, M_LOCK, M_UNLOCK } from "./messages";
+import { keyShard } from "./placement";
+import { argPtr, argLen } from "./args";
 
 export class LockingOp extends Op {
   protected readonly shards: Array<u32>;
@@ -62,5 +64,15 @@ export class LockingOp extends Op {
 export function shardList(marks: StaticArray<bool>): Array<u32> {
   const out = new Array<u32>();
   for (let s = 0; s < marks.length; s++) if (marks[s]) out.push(<u32>s);
+  return out;
+}
+
+/** The distinct shards of key arguments `i` and `j`, ascending (the order locks are taken in). */
+export function shardsOfArgs(i: i32, j: i32): Array<u32> {
+  const a = keyShard(argPtr(i), argLen(i));
+  const b = keyShard(argPtr(j), argLen(j));
+  const out = new Array<u32>();
+  out.push(min(a, b));
+  if (a != b) out.push(max(a, b));
   return out;
 }
