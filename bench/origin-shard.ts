@@ -2,20 +2,14 @@
  * bench/origin-shard — which shard a kevy-ts connection originates on, so a benchmark can place a key
  * on the same shard as its client or on another one.
  *
- * The Node host's default design for more than one shard (`main-shard-spread`, docs/hosts.md) assigns
- * each accepted connection an origin shard round-robin, and nothing in the protocol names it. Two
- * observable facts pin it down:
- *   1. CLIENT LIST is gathered from every shard and joined in shard order (assembly/commands/
- *      mesh-views.ts: the parts of a GatherOp are indexed by shard), each shard listing its
- *      connections in the order they opened; connection ids are numbered by the main thread in accept
- *      order. So `CLIENT LIST ID <ids…>` prints the ids as N runs, one per shard, each increasing.
- *   2. Round-robin: opening m·N connections one after another (each waits for its CLIENT ID reply, so
- *      the server has accepted it before the next connects) gives every shard exactly m of them.
- * `mapOrigins` opens the connections, cuts the listing into N runs of m, and checks both facts: each run
- * increasing, and ids in one run congruent mod N (consecutive ids never share a shard). Any mismatch —
- * another host design, someone else connecting meanwhile — throws instead of guessing.
- * `getRoundTrips` gives an independent check: a GET of a key on the connection's own shard runs there,
- * one on another shard is forwarded through the rings, so its round trip is measurably longer.
+ * Every multi-shard host numbers connections so that the origin is `(id - 1) mod N`: the Node main thread
+ * hands out ids 1, 2, 3, … round-robin over the shards (`main-shard-spread`, `io-thread`), and a thread
+ * that accepts its own connections (`worker-listen`, Deno) gives shard s the ids `s + 1 + k·N`.
+ * `mapOrigins` opens connections until every shard has `perShard` of them (closing the surplus: with
+ * threads that accept for themselves the kernel decides where a connection lands) and checks the rule
+ * against an observable fact: CLIENT LIST is gathered from every shard and joined in shard order
+ * (assembly/commands/mesh-views.ts), so the listed ids must come in runs of one shard each, in shard
+ * order. A mismatch throws instead of guessing.
  */
 import { openRespSocket, type RespSocket } from './resp-socket.js';
 
@@ -38,32 +32,35 @@ export function bulkText(reply: string): string {
   return reply[0] === '=' ? body.slice(4) : body;
 }
 
-/** Opens `perShard * shards` connections and returns them with their origin shard, verified. */
+/** Opens connections until each shard has `perShard` of them; returns them with their origin shard, verified. */
 export async function mapOrigins(port: number, shards: number, perShard: number): Promise<PlacedConn[]> {
-  const opened: { sock: RespSocket; id: number }[] = [];
-  for (let i = 0; i < shards * perShard; i++) {
+  const kept: PlacedConn[] = [];
+  const count = new Array<number>(shards).fill(0);
+  for (let tries = 0; kept.length < shards * perShard; tries++) {
+    if (tries > 50 * shards * perShard) {
+      for (const c of kept) c.sock.close();
+      throw new Error(`cannot get ${perShard} connection(s) on every shard (got ${count.join(', ')})`);
+    }
     const sock = await openRespSocket(port);
-    opened.push({ sock, id: parseInteger(await sock.call(['CLIENT', 'ID'])) });
-  }
-  if (shards === 1) return opened.map((c) => ({ ...c, shard: 0 }));
-  const listing = bulkText(await opened[0].sock.call(['CLIENT', 'LIST', 'ID', ...opened.map((c) => c.id)]));
-  const order = [...listing.matchAll(/^id=(\d+) /gm)].map((m) => Number(m[1]));
-  const fail = (why: string): never => {
-    for (const c of opened) c.sock.close();
-    throw new Error(`cannot tell the connections' origin shards (${why}); ids ${opened.map((c) => c.id).join(',')}, ` +
-      `CLIENT LIST order ${order.join(',')}. Is the host design round-robin (KEVY_HOST_DESIGN unset)?`);
-  };
-  if (order.length !== opened.length) fail('CLIENT LIST did not list every connection');
-  const shardOf = new Map<number, number>();
-  for (let s = 0; s < shards; s++) {
-    const run = order.slice(s * perShard, (s + 1) * perShard);
-    for (let i = 0; i < run.length; i++) {
-      if (i > 0 && run[i] <= run[i - 1]) fail(`shard ${s}'s run is not increasing`);
-      if ((run[i] - run[0]) % shards !== 0) fail(`shard ${s}'s run mixes residues mod ${shards}`);
-      shardOf.set(run[i], s);
+    const id = parseInteger(await sock.call(['CLIENT', 'ID']));
+    const shard = (id - 1) % shards;
+    if (count[shard] < perShard) {
+      count[shard]++;
+      kept.push({ sock, id, shard });
+    } else {
+      sock.close();
     }
   }
-  return opened.map((c) => ({ ...c, shard: shardOf.get(c.id)! }));
+  if (shards === 1) return kept;
+  const listing = bulkText(await kept[0].sock.call(['CLIENT', 'LIST', 'ID', ...kept.map((c) => c.id)]));
+  const order = [...listing.matchAll(/^id=(\d+) /gm)].map((m) => Number(m[1]));
+  const listed = order.map((id) => (id - 1) % shards);
+  if (order.length !== kept.length || listed.some((s, i) => i > 0 && s < listed[i - 1])) {
+    for (const c of kept) c.sock.close();
+    throw new Error(`connection ids do not follow origin = (id - 1) mod ${shards}: ids ${kept.map((c) => c.id).join(',')}, ` +
+      `CLIENT LIST order ${order.join(',')}`);
+  }
+  return kept;
 }
 
 function median(xs: number[]): number {

@@ -34,6 +34,8 @@ export interface ShardInit {
   loop: LoopOptions;
   /** Host-specific settings (e.g. the Deno worker's listen address). */
   extra?: Record<string, string | number | boolean>;
+  /** Host-specific shared memory (e.g. the Node listening workers' connection counts). */
+  hostShared?: SharedArrayBuffer;
 }
 
 /** What a worker posts to its parent. */

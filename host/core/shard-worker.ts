@@ -30,12 +30,16 @@ export async function compileShardModule(init: ShardInit): Promise<WebAssembly.M
   throw new Error(`shard ${init.shard}: the init carries neither a module nor wasm bytes`);
 }
 
-/** Starts the shard; `post` sends events to the parent; `observer` watches its messages (the demo). */
+/**
+ * Starts the shard; `post` sends events to the parent; `observer` watches its messages (the demo);
+ * `everyTurn` runs at each turn of the loop (the Node listening workers' accept balance).
+ */
 export async function runShardWorker(
   init: ShardInit,
   post: (event: WorkerEvent) => void,
   local?: LocalConnections,
   observer?: ShardObserver,
+  everyTurn?: () => void,
 ): Promise<ShardWorker> {
   const report = (err: unknown): void => {
     const e = err instanceof Error ? err : new Error(String(err));
@@ -56,7 +60,10 @@ export async function runShardWorker(
     });
     const loop = startLoop({
       pump: runtime.pump,
-      timers: runtime.timers,
+      timers: everyTurn === undefined ? runtime.timers : (now) => {
+        everyTurn();
+        return runtime.timers(now);
+      },
       idleLimitMs: runtime.idleLimitMs,
       sleep: runtime.sleep,
     }, { sliceMs: local === undefined ? PURE_WORKER_SLICE_MS : 0, ...init.loop });

@@ -3,7 +3,8 @@
  * Shared by every host design (one engine on this thread, shards behind an I/O endpoint, shard 0 here).
  *
  * Per connection:
- *   1. accept: the next id (1, 2, … — unique for the server's life, so across shards too), the origin
+ *   1. accept: the next id (1, 2, … or `firstId + k·idStep` when several threads accept — unique for the
+ *      server's life, so across shards too), the origin
  *      shard from `assign`, `setNoDelay`, then `onOpen`.
  *   2. read: each 'data' chunk goes to `onData` while the engine knows the connection (`live`).
  *   3. replies: `reply()` copies bytes into the connection's pending output (a view's bytes are valid
@@ -43,6 +44,9 @@ export interface NodeConn {
 
 export interface SocketTableOptions {
   log: Logger;
+  /** Connection ids are `firstId + k·idStep` (default 1, 2, 3, …): unique across the threads that accept. */
+  firstId?: number;
+  idStep?: number;
   /** The origin shard of a new connection. */
   assign(id: number): number;
   onOpen(conn: NodeConn, addr: string, laddr: string): void;
@@ -78,7 +82,8 @@ export function formatAddr(ip: string | undefined, port: number | undefined): st
 export function createSocketTable(options: SocketTableOptions): SocketTable {
   const conns = new Map<number, NodeConn>();
   const touched: NodeConn[] = [];
-  let nextId = 1;
+  const idStep = options.idStep ?? 1;
+  let nextId = options.firstId ?? 1;
 
   function write(conn: NodeConn): void {
     const first = conn.out;
@@ -124,7 +129,8 @@ export function createSocketTable(options: SocketTableOptions): SocketTable {
 
   return {
     accept(socket) {
-      const id = nextId++;
+      const id = nextId;
+      nextId += idStep;
       const conn: NodeConn = { id, socket, shard: options.assign(id), live: true, paused: 0, out: null, more: null };
       conns.set(id, conn);
       socket.setNoDelay(true);

@@ -20,13 +20,18 @@ export interface NodeSpawnOptions {
   unref?: boolean;
 }
 
+/** A Node shard worker: can also be sent host messages (listening-shard.ts's `listen`). */
+export interface NodeWorkerHandle extends WorkerHandle {
+  post(message: unknown): void;
+}
+
 /** Implements SpawnShardWorker (plus Node's own options). */
 export function spawnNodeShardWorker(
   init: ShardInit,
   onEvent: (event: WorkerEvent) => void,
   onError: (err: Error) => void,
   options: NodeSpawnOptions = {},
-): WorkerHandle {
+): NodeWorkerHandle {
   const worker = new Worker(ENTRY, { workerData: init, execArgv: WORKER_EXEC_ARGV });
   let terminating = false;
   worker.on('message', (event: WorkerEvent) => onEvent(event));
@@ -38,6 +43,9 @@ export function spawnNodeShardWorker(
   });
   if (options.unref) worker.unref(); // after the listeners: adding one refs the worker's port again
   return {
+    post(message) {
+      worker.postMessage(message);
+    },
     async terminate() {
       terminating = true;
       await worker.terminate();
@@ -45,14 +53,37 @@ export function spawnNodeShardWorker(
   };
 }
 
+/** What a host design adds to its workers: settings, and the events mesh.ts does not know. */
+export interface NodeMeshExtras {
+  extra?: Record<string, string | number | boolean>;
+  hostShared?: SharedArrayBuffer;
+  /** Events other than ready / fatal / log. */
+  onHostEvent?(event: { type: string; shard: number }): void;
+  /** Filled with each worker's handle, by shard. */
+  handles?: NodeWorkerHandle[];
+}
+
+const MESH_EVENTS = new Set(['ready', 'fatal', 'log']);
+
 /** The mesh of a Node host design: `workerShards` in worker threads, an I/O endpoint if asked. */
-export function startNodeMesh(ctx: HostContext, workerShards: number[], ioEndpoint: boolean): Promise<RunningMesh> {
+export function startNodeMesh(ctx: HostContext, workerShards: number[], ioEndpoint: boolean,
+  extras: NodeMeshExtras = {}): Promise<RunningMesh> {
   return startMesh({
     shards: ctx.shards,
     workerShards,
     ioEndpoint,
-    init: () => ({ module: ctx.module, seed: ctx.seed(), serverInfo: ctx.serverInfo(0), loop: ctx.workerLoop }),
-    spawn: spawnNodeShardWorker,
+    init: () => ({
+      module: ctx.module, seed: ctx.seed(), serverInfo: ctx.serverInfo(0), loop: ctx.workerLoop, extra: extras.extra,
+      hostShared: extras.hostShared,
+    }),
+    spawn(init, onEvent, onError) {
+      const handle = spawnNodeShardWorker(init, (event) => {
+        if (MESH_EVENTS.has(event.type)) onEvent(event);
+        else extras.onHostEvent?.(event);
+      }, onError);
+      if (extras.handles !== undefined) extras.handles[init.shard] = handle;
+      return handle;
+    },
     onFatal: ctx.fatal,
     onLog: (shard, _level, message) => ctx.log('#', `shard ${shard}: ${message}`),
   });
