@@ -61,6 +61,8 @@ export class BlockOp extends LockingOp {
   private escrow: u32 = 0;
   private nextKey: i32 = 0;
   private spreading: bool = false;
+  /** The lock-free try of the leading keys (trySpread) is out. */
+  private prefixing: bool = false;
   private unblockPending: u8 = 0;
   /** The shard the last try went to (its escrow lives there). */
   private tryShard: u32 = 0;
@@ -94,8 +96,22 @@ export class BlockOp extends LockingOp {
     this.sendTry(shard, 0, this.spec.keys.length, this.mayBlock);
   }
 
-  /** Keys on several shards: lock them, then try key by key (run() below). */
+  /**
+   * Keys on several shards. First, without locks, the leading run of keys that live on the first key's
+   * shard: those come first in argument order, so if one has data it is the answer, and one try on one
+   * shard is atomic. Only if they are empty: lock every involved shard, then try key by key (run()).
+   */
   trySpread(): void {
+    const s = this.spec;
+    if (s.gatherAll || this.holder != 0) { this.tryUnderLocks(); return; }
+    const shard = s.keyShards[0];
+    let to = 1;
+    while (to < s.keys.length && s.keyShards[to] == shard) to++;
+    this.prefixing = true;
+    this.sendTry(shard, 0, to, false);
+  }
+
+  private tryUnderLocks(): void {
     this.spreading = true;
     this.start();
   }
@@ -155,6 +171,10 @@ export class BlockOp extends LockingOp {
 
   onReply(part: u32, ptr: usize, len: u32): void {
     if (part == PART_PUSH) { this.pushed(ptr, len); return; }
+    if (this.prefixing) {
+      this.prefixing = false;
+      if (len == 0) { this.tryUnderLocks(); return; }
+    }
     if (len == 0) {
       // Nothing there. Armed by that same step when it was asked to.
       if (this.spreading) { this.tryNextRun(); return; }
