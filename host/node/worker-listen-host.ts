@@ -41,7 +41,20 @@ export async function startWorkerListenHost(ctx: HostContext, port: number, bind
   // Shard 0 reports twice: listening on the port, then on its own duplicate (like every other shard).
   const listening = deferred();
   const duplicated = Array.from({ length: shards }, deferred);
-  const running: RunningMesh = await startNodeMesh(ctx, Array.from({ length: shards }, (_, i) => i), false, {
+  // A worker that fails after `ready` but before it listens fails the start (not a hang); later
+  // failures are the server's fatal errors.
+  let started = false;
+  let failStart!: (err: Error) => void;
+  const startFailed = new Promise<never>((_, reject) => { failStart = reject; });
+  startFailed.catch(() => undefined);
+  const startCtx: HostContext = {
+    ...ctx,
+    fatal(err) {
+      if (started) ctx.fatal(err);
+      else failStart(err instanceof Error ? err : new Error(String(err)));
+    },
+  };
+  const running: RunningMesh = await startNodeMesh(startCtx, Array.from({ length: shards }, (_, i) => i), false, {
     extra: { listen: true, port, bind },
     hostShared: new SharedArrayBuffer(4 * acceptBalanceWords(shards)),
     onHostEvent(event) {
@@ -53,13 +66,14 @@ export async function startWorkerListenHost(ctx: HostContext, port: number, bind
     handles,
   });
   try {
-    const first = await listening.promise;
+    const first = await Promise.race([listening.promise, startFailed]);
     if (first.error !== undefined || first.fd === undefined) throw listenFailure(first);
     const request: ListenRequest = { type: 'listen', fd: first.fd };
     for (let s = 0; s < shards; s++) handles[s].post(request);
-    for (const event of await Promise.all(duplicated.map((l) => l.promise))) {
+    for (const event of await Promise.race([Promise.all(duplicated.map((l) => l.promise)), startFailed])) {
       if (event.error !== undefined) throw listenFailure(event);
     }
+    started = true;
     return { port: first.port ?? port, stop: () => running.stop() };
   } catch (err) {
     await running.stop();
