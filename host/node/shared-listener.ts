@@ -13,8 +13,9 @@
  */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 
-const RELAY = new URL('./listener-relay.js', import.meta.url);
+const RELAY = fileURLToPath(new URL('./listener-relay.js', import.meta.url));
 const RELAY_TIMEOUT_MS = 10_000;
 
 export type ConnectionHandler = (socket: net.Socket) => void;
@@ -46,7 +47,7 @@ export function listenOnPort(port: number, bind: string, onConnection: Connectio
 /** Receives this thread's own duplicate of listening descriptor `fd` and accepts on it. */
 export function listenOnDuplicate(fd: number, onConnection: ConnectionHandler): Promise<net.Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RELAY.pathname], { stdio: ['ignore', 'ignore', 'inherit', 'ipc', fd] });
+    const child = spawn(process.execPath, [RELAY], { stdio: ['ignore', 'ignore', 'inherit', 'ipc', fd] });
     const timer = setTimeout(() => fail(new Error('shared-listener: the relay did not answer')), RELAY_TIMEOUT_MS);
     let settled = false;
     function fail(err: Error): void {
