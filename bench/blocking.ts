@@ -16,9 +16,9 @@
  * before the RPUSH is written, and first thing in the consumer socket's 'data' callback. Each iteration
  * waits until the consumer counts as blocked (INFO clients `blocked_clients`, polled on a third
  * connection; kevy-ts sets it only once the waiter is armed on the key's shard) before pushing, so every
- * sample is a real wake-up, never a BLPOP that found data. A kevy-ts connection's origin shard is found
- * from CLIENT LIST's shard order and the host's round-robin assignment, and cross-checked by GET round
- * trips (origin-shard.ts). Every reply is checked (the consumer gets exactly the pushed element, the key
+ * sample is a real wake-up, never a BLPOP that found data. A kevy-ts connection's origin shard is
+ * (id − 1) mod N in every host design, checked against CLIENT LIST's shard order and cross-checked by GET
+ * round trips (origin-shard.ts). Every reply is checked (the consumer gets exactly the pushed element, the key
  * is empty afterwards, nobody stays blocked); a mismatch or a reply that never comes stops the run with
  * what was being done.
  *
@@ -306,10 +306,10 @@ async function main(): Promise<void> {
     'Each reply is checked. "producer origin = key\'s": the push runs where the key lives and only the wake-up ' +
     'crosses shards (the target\'s case); "consumer\'s": the push is forwarded to the key\'s shard first.');
   console.log('');
-  console.log('Origin shards: the default Node host design assigns connections to shards round-robin in accept ' +
-    'order; the benchmark opens 2 connections per shard one after another and reads their origin from ' +
-    '`CLIENT LIST ID …`, which joins every shard\'s connections in shard order, checking the result against ' +
-    'the round-robin rule, then confirms it by GET round trips (a key on the connection\'s own shard answers fastest).');
+  console.log('Origin shards: every host design numbers connections so that the origin of connection id is ' +
+    '(id - 1) mod N; the benchmark opens connections until it has 2 on every shard, checks the rule against ' +
+    '`CLIENT LIST ID …` (which joins every shard\'s connections in shard order), then confirms it by GET round ' +
+    'trips (a key on the connection\'s own shard answers fastest).');
   console.log('');
 
   const queues = keysOnShards('queue', shards, queuesPerShard).flat();

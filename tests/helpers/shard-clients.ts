@@ -1,9 +1,10 @@
 /**
  * shard-clients — ioredis connections to a multi-shard kevy-ts server placed on chosen shards, and keys
- * placed on chosen shards, for the TCP tests of cross-shard behaviour. With the Node host's
- * `main-shard-spread` design connections go to shards round-robin in accept order, and CLIENT ID counts
- * accepts from 1, so a connection's shard is (id − 1) mod shards. Also: INFO fields and waiting until a
- * number of clients is blocked.
+ * placed on chosen shards, for the TCP tests of cross-shard behaviour. Every multi-shard host numbers
+ * connections so that a connection's shard is (id − 1) mod shards (docs/hosts.md): round-robin ids from the
+ * main thread (`main-shard-spread`), or `shard + 1 + k·N` from the worker that accepted it (`worker-listen`,
+ * whose workers also keep their connection counts even). Also: INFO fields and waiting until a number of
+ * clients is blocked.
  */
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
