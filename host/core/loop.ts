@@ -33,12 +33,20 @@ export interface LoopOptions {
   sliceMs?: number;
   /** Spin this long re-checking for input before sleeping, in µs (0: sleep at once). */
   spinUs?: number;
+  /**
+   * After the last work (a pump that found some, or `noteWork()`), keep turning the event loop — one
+   * macrotask a turn, so sockets are served — this long, in µs, before sleeping on the doorbell: a reply
+   * that comes back soon is picked up without a wake-up on either side.
+   */
+  turnUs?: number;
 }
 
 export interface Loop {
   /** Resolves when stopped; rejects with what a pump or timer threw. */
   readonly done: Promise<void>;
   stop(): void;
+  /** Work done outside the loop (a socket callback): counts for `turnUs`. */
+  noteWork(): void;
 }
 
 type Immediate = (fn: () => void) => unknown;
@@ -78,13 +86,16 @@ const nowUs = typeof performance !== 'undefined' ? () => performance.now() * 100
 export function startLoop(parts: LoopParts, options: LoopOptions = {}): Loop {
   const sliceMs = options.sliceMs ?? 0;
   const spinUs = options.spinUs ?? 0;
+  const turnUs = options.turnUs ?? 0;
   let stopped = false;
+  let lastWorkUs = 0;
 
   async function run(): Promise<void> {
     while (!stopped) {
       const now = Date.now();
       let untilTimer = parts.timers(now);
       if (parts.pump()) {
+        if (turnUs > 0) lastWorkUs = nowUs();
         if (sliceMs > 0) {
           const end = now + Math.min(sliceMs, untilTimer);
           while (Date.now() < end && parts.pump()) { /* busy: keep draining */ }
@@ -103,6 +114,10 @@ export function startLoop(parts: LoopParts, options: LoopOptions = {}): Loop {
         }
         if (found) continue;
       }
+      if (turnUs > 0 && nowUs() - lastWorkUs < turnUs) {
+        await yieldTask();
+        continue;
+      }
       untilTimer = parts.timers(Date.now());
       const limit = Math.min(untilTimer, parts.idleLimitMs());
       await parts.sleep(Math.max(0, limit));
@@ -114,6 +129,9 @@ export function startLoop(parts: LoopParts, options: LoopOptions = {}): Loop {
     done,
     stop() {
       stopped = true;
+    },
+    noteWork() {
+      if (turnUs > 0) lastWorkUs = nowUs();
     },
   };
 }

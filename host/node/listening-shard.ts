@@ -22,6 +22,7 @@ import { runShardWorker } from '../core/shard-worker.js';
 import { attachMesh } from '../core/mesh-memory.js';
 import { createAcceptBalance, type AcceptBalance } from './accept-balance.js';
 import type { ShardRuntime } from '../core/shard-runtime.js';
+import type { Loop } from '../core/loop.js';
 import type { ShardInit, WorkerEvent } from '../core/mesh.js';
 import { listenerFd, listenOnDuplicate, listenOnPort } from './shared-listener.js';
 import { createSocketTable } from './sockets.js';
@@ -57,6 +58,7 @@ export async function runListeningShard(
 ): Promise<void> {
   const { shard, shards } = init;
   let runtime: ShardRuntime | undefined;
+  let loop: Loop | undefined;
   let dead = false;
 
   function fail(err: unknown): void {
@@ -71,6 +73,7 @@ export async function runListeningShard(
     try {
       fn(runtime);
       runtime.flush();
+      loop?.noteWork();
     } catch (err) {
       fail(err);
     }
@@ -110,6 +113,7 @@ export async function runListeningShard(
     flush: () => table.flush(),
   }, undefined, balance === undefined ? undefined : () => balance.evaluate());
   runtime = worker.runtime;
+  loop = worker.loop;
 
   const reportListening = (server: net.Server, duplicate: boolean): void => {
     const address = server.address();

@@ -114,6 +114,8 @@ function loopTuning(who: 'WORKER' | 'MAIN'): LoopOptions {
   const options: LoopOptions = {};
   const spin = process.env[`KEVY_SPIN_US_${who}`];
   const slice = process.env[`KEVY_SLICE_MS_${who}`];
+  const turn = process.env[`KEVY_TURN_US_${who}`];
+  if (turn !== undefined && turn !== '') options.turnUs = Number(turn);
   if (spin !== undefined && spin !== '') options.spinUs = Number(spin);
   if (slice !== undefined && slice !== '') options.sliceMs = Number(slice);
   return options;
