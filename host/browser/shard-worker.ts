@@ -77,7 +77,7 @@ function start(init: ShardInit): void {
   runShardWorker(init, (event: WorkerEvent) => {
     post(); // events before ready/fatal arrive first
     scope.postMessage(event);
-  }, undefined, observer(init.shard, init.shards)).catch(() => {
+  }, { observer: observer(init.shard, init.shards) }).catch(() => {
     // already reported as a 'fatal' event; the page terminates this worker
   });
 }

@@ -26,6 +26,8 @@ export interface LoopParts {
   sleep(timeoutMs: number): Promise<WakeReason>;
   /** Published input is waiting (for the idle spin). */
   hasInput?(): boolean;
+  /** Whether turning (`turnUs`) is worth it now; default yes. */
+  mayTurn?(): boolean;
 }
 
 export interface LoopOptions {
@@ -114,7 +116,7 @@ export function startLoop(parts: LoopParts, options: LoopOptions = {}): Loop {
         }
         if (found) continue;
       }
-      if (turnUs > 0 && nowUs() - lastWorkUs < turnUs) {
+      if (turnUs > 0 && nowUs() - lastWorkUs < turnUs && (parts.mayTurn === undefined || parts.mayTurn())) {
         await yieldTask();
         continue;
       }

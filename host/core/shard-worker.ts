@@ -30,17 +30,25 @@ export async function compileShardModule(init: ShardInit): Promise<WebAssembly.M
   throw new Error(`shard ${init.shard}: the init carries neither a module nor wasm bytes`);
 }
 
-/**
- * Starts the shard; `post` sends events to the parent; `observer` watches its messages (the demo);
- * `everyTurn` runs at each turn of the loop (the Node listening workers' accept balance).
- */
+/** What a platform entry adds to a worker beyond its init. */
+export interface ShardWorkerOptions {
+  /** This thread's own sockets (Deno, Node worker-listen); without them, connections come as frames. */
+  local?: LocalConnections;
+  /** Watches (and may slow) the shard's messages: the browser demo. */
+  observer?: ShardObserver;
+  /** Runs at each turn of the loop (the Node listening workers' accept balance). */
+  everyTurn?: () => void;
+  /** Whether turning before sleep (init.loop.turnUs) is worth it now. */
+  mayTurn?: () => boolean;
+}
+
+/** Starts the shard; `post` sends events to the parent. */
 export async function runShardWorker(
   init: ShardInit,
   post: (event: WorkerEvent) => void,
-  local?: LocalConnections,
-  observer?: ShardObserver,
-  everyTurn?: () => void,
+  options: ShardWorkerOptions = {},
 ): Promise<ShardWorker> {
+  const { local, observer, everyTurn, mayTurn } = options;
   const report = (err: unknown): void => {
     const e = err instanceof Error ? err : new Error(String(err));
     post({ type: 'fatal', shard: init.shard, message: e.message, stack: e.stack, engine: e instanceof EngineFailure });
@@ -66,6 +74,7 @@ export async function runShardWorker(
       },
       idleLimitMs: runtime.idleLimitMs,
       sleep: runtime.sleep,
+      mayTurn,
     }, { sliceMs: local === undefined ? PURE_WORKER_SLICE_MS : 0, ...init.loop });
     loop.done.catch(report);
     post({ type: 'ready', shard: init.shard });

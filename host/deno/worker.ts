@@ -28,7 +28,7 @@ async function start(init: ShardInit): Promise<void> {
     return;
   }
   const conns = createDenoConnections(init.shard, init.shards, fatal);
-  const worker = await runShardWorker(init, post, conns.local);
+  const worker = await runShardWorker(init, post, { local: conns.local });
   conns.attach(worker.runtime);
   for await (const socket of listener) conns.serve(socket);
 }

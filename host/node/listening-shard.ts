@@ -44,6 +44,13 @@ export interface ListeningEvent {
   error?: { message: string; code?: string; syscall?: string };
 }
 
+/**
+ * Turning before sleep (loop.ts `turnUs`) only while this worker has at most this many connections: then
+ * latency is what matters and the CPU it burns is there; with many busy connections the thread is
+ * rarely idle for long, and the other threads (and clients) need the CPU.
+ */
+const TURN_MAX_CONNECTIONS = 4;
+
 export interface ListeningShardOptions {
   /** Shard 0 listens on this address; the others duplicate its descriptor. */
   port: number;
@@ -108,10 +115,14 @@ export async function runListeningShard(
     nudge: (s) => mesh.doorbell(s).ring(),
   });
   const worker = await runShardWorker(init, post, {
-    data: (id, view) => table.reply(id, view),
-    close: (id) => table.end(id),
-    flush: () => table.flush(),
-  }, undefined, balance === undefined ? undefined : () => balance.evaluate());
+    local: {
+      data: (id, view) => table.reply(id, view),
+      close: (id) => table.end(id),
+      flush: () => table.flush(),
+    },
+    everyTurn: balance === undefined ? undefined : () => balance.evaluate(),
+    mayTurn: () => table.size <= TURN_MAX_CONNECTIONS,
+  });
   runtime = worker.runtime;
   loop = worker.loop;
 

@@ -1,8 +1,8 @@
 /**
  * loop — the scheduling loop's idle behaviour (host/core/loop.ts): with `turnUs` it keeps turning the
  * event loop (pumping each turn) for that long after the last work before it sleeps on the doorbell, and
- * `noteWork()` (a socket callback's work) restarts that window; without it, it sleeps as soon as a pump
- * finds nothing.
+ * `noteWork()` (a socket callback's work) restarts that window, and `mayTurn` can veto it; without it, it
+ * sleeps as soon as a pump finds nothing.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -59,6 +59,16 @@ test('with turnUs it keeps pumping for that long after the last work, then sleep
   const waited = p.sleptAt! - start;
   assert.ok(waited >= 29, `slept after ${waited.toFixed(1)} ms, before the 30 ms window ended`);
   assert.ok(p.pumps > 10, `only ${p.pumps} pumps while turning`);
+});
+
+test('mayTurn false: it sleeps at once even with turnUs', async () => {
+  const p = probe(1);
+  p.parts.mayTurn = () => false;
+  const start = performance.now();
+  const loop = startLoop(p.parts, { turnUs: 30_000 });
+  await p.slept;
+  loop.stop();
+  assert.ok(p.sleptAt! - start < 15, `slept after ${(p.sleptAt! - start).toFixed(1)} ms`);
 });
 
 test('noteWork restarts the window', async () => {
