@@ -20,8 +20,7 @@ import { startMs, keyCount, volatileCount, volatileAt } from "../store/keyspace"
 import { entryExpireAt } from "../store/entry";
 import { randomU32 } from "../util/random";
 import { ByteBuf } from "../util/mem";
-import { hashBytes } from "../util/hash";
-import { bytesEqual } from "../util/bytes";
+import { DistinctNames } from "../util/distinct-names";
 import { putStr, putInt, putBytes, putCrlf, putFixed, putHumanBytes, putByte, putLit } from "./report-text";
 import { V_VERSION } from "./connection";
 import { configHz, maxmemoryPolicy } from "./config";
@@ -186,26 +185,15 @@ export function writePersistence(running: Command | null): void {
     "module_fork_in_progress:0\nmodule_fork_last_cow_size:0");
 }
 
-/** Distinct channels (or patterns) this shard's connections are subscribed to. */
-export function distinctSubscriptions(patterns: bool): i64 {
-  const seen = new Map<u32, Array<ByteBuf>>();
-  let distinct: i64 = 0;
+/** The distinct channels (or patterns) this shard's connections are subscribed to. */
+export function subscriptionNames(patterns: bool): Array<ByteBuf> {
+  const seen = new DistinctNames();
   const all = conns.values();
   for (let i = 0; i < all.length; i++) {
     const names = patterns ? all[i].patterns : all[i].channels;
-    for (let j = 0; j < names.length; j++) {
-      const name = names[j];
-      const h = hashBytes(name.ptr, name.len, 0);
-      if (!seen.has(h)) seen.set(h, new Array<ByteBuf>());
-      const bucket = seen.get(h);
-      let found = false;
-      for (let k = 0; k < bucket.length && !found; k++) {
-        found = bytesEqual(bucket[k].ptr, bucket[k].len, name.ptr, name.len);
-      }
-      if (!found) { bucket.push(name); distinct++; }
-    }
+    for (let j = 0; j < names.length; j++) seen.add(names[j]);
   }
-  return distinct;
+  return seen.names;
 }
 
 export function writeStats(running: Command | null): void {
@@ -219,8 +207,8 @@ export function writeStats(running: Command | null): void {
     "current_eviction_exceeded_time:0");
   lineInt("keyspace_hits", total(T_HITS, <i64>keyspaceHits()));
   lineInt("keyspace_misses", total(T_MISSES, <i64>keyspaceMisses()));
-  lineInt("pubsub_channels", total(T_CHANNELS, distinctSubscriptions(false)));
-  lineInt("pubsub_patterns", total(T_PATTERNS, distinctSubscriptions(true)));
+  lineInt("pubsub_channels", total(T_CHANNELS, subscriptionNames(false).length));
+  lineInt("pubsub_patterns", total(T_PATTERNS, subscriptionNames(true).length));
   lines("pubsubshard_channels:0\nlatest_fork_usec:0\n" +
     "total_forks:0\nmigrate_cached_sockets:0\nslave_expires_tracked_keys:0\nactive_defrag_hits:0\n" +
     "active_defrag_misses:0\nactive_defrag_key_hits:0\nactive_defrag_key_misses:0\n" +

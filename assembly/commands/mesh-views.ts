@@ -9,7 +9,7 @@ import { Op } from "../shard/ops";
 import { GatherOp, SumOp, putHeader } from "../shard/gather";
 import { reqBegin, reqArg } from "../shard/messages";
 import { shardIndex, shardCount } from "../shard/server-info";
-import { pushCapture, popCapture, replyTarget, replyVerbatim, replyArrayLen, replyInt, writeRaw } from "../resp/writer";
+import { pushCapture, popCapture, replyTarget, replyVerbatim, replyArrayLen, replyInt, replyBulk, writeRaw } from "../resp/writer";
 import { ByteBuf, Lit } from "../util/mem";
 import { headerValue, headerEnd } from "../resp/frame";
 import { formatI64, parseI64, parsedI64 } from "../util/int";
@@ -18,7 +18,9 @@ import { UNBLOCK_TIMEOUT, UNBLOCK_ERROR } from "../blocking/block-op";
 import { setTotals, T_CLIENTS, T_KEYS, T_EXPIRES, T_TTL_SUM, T_TTL_KEYS, T_HITS, T_MISSES, T_EXPIRED,
          T_COMMANDS, T_CONNECTIONS, T_CHANNELS, T_PATTERNS, T_MEMORY, T_COUNT } from "./mesh-totals";
 import { blockedCount, unblockConn } from "../blocking/blocked";
-import { averageTtl, ttlSampleSum, ttlSampleKeys, distinctSubscriptions } from "./info-sections";
+import { averageTtl, ttlSampleSum, ttlSampleKeys, subscriptionNames } from "./info-sections";
+import { DistinctNames } from "../util/distinct-names";
+import { addNameArray } from "./pubsub";
 import { keyspaceHits, keyspaceMisses, expiredKeys, connectionsReceived, commandsProcessed, usedMemory } from "./server-stats";
 import { keyCount, volatileCount } from "../store/keyspace";
 
@@ -149,6 +151,9 @@ class InfoOp extends GatherOp {
   client: Conn | null = null;
   combine(): void {
     const totals = new StaticArray<i64>(T_COUNT);
+    // A channel (or pattern) subscribed on several shards counts once, as on one Redis.
+    const channels = new DistinctNames();
+    const patterns = new DistinctNames();
     for (let i = 0; i < this.parts.length; i++) {
       const p = this.parts[i];
       if (p == null) continue;
@@ -157,7 +162,13 @@ class InfoOp extends GatherOp {
         totals[t] += headerValue(p.ptr, at);
         at = headerEnd(p.ptr, at);
       }
+      at = addNameArray(channels, p, at);
+      addNameArray(patterns, p, at);
     }
+    totals[T_CHANNELS] = channels.size;
+    totals[T_PATTERNS] = patterns.size;
+    channels.release();
+    patterns.release();
     argvLoad(this.argv);
     const out = new ByteBuf();
     pushCapture(out);
@@ -187,10 +198,10 @@ function startInfo(c: Conn, parent: Op | null, holder: u32): Op | null {
   return op;
 }
 
-/** `\0stats`: this shard's counts, in mesh-totals order. */
+/** `\0stats`: this shard's counts, in mesh-totals order, then its channel and pattern names. */
 function internalStats(c: Conn): void {
   averageTtl();
-  replyArrayLen(T_COUNT);
+  replyArrayLen(T_COUNT + 2);
   replyInt(conns.size);
   replyInt(keyCount());
   replyInt(volatileCount);
@@ -201,11 +212,20 @@ function internalStats(c: Conn): void {
   replyInt(<i64>expiredKeys());
   replyInt(<i64>commandsProcessed(null));
   replyInt(<i64>connectionsReceived());
-  replyInt(distinctSubscriptions(false));
-  replyInt(distinctSubscriptions(true));
+  const channels = subscriptionNames(false);
+  const patterns = subscriptionNames(true);
+  replyInt(channels.length);
+  replyInt(patterns.length);
   replyInt(<i64>usedMemory());
   replyInt(blockedCount(false));
   replyInt(blockedCount(true));
+  replyNames(channels);
+  replyNames(patterns);
+}
+
+function replyNames(names: Array<ByteBuf>): void {
+  replyArrayLen(names.length);
+  for (let i = 0; i < names.length; i++) replyBulk(names[i].ptr, names[i].len);
 }
 
 let infoCommand: Command | null = null;

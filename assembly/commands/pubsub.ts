@@ -12,6 +12,7 @@ import { ByteBuf, Lit, bufferOf } from "../util/mem";
 import { bytesEqual } from "../util/bytes";
 import { globMatch } from "../util/glob";
 import { hashBytes } from "../util/hash";
+import { DistinctNames } from "../util/distinct-names";
 import { putHeader, GatherOp, SumOp } from "../shard/gather";
 import { Op } from "../shard/ops";
 import { reqBegin, reqArg, reqWholeArgv } from "../shard/messages";
@@ -214,18 +215,18 @@ function startPublish(c: Conn, parent: Op | null, holder: u32): Op | null {
 // ---- PUBSUB: what this shard has, and how the origin combines shards ----
 
 /** Channels of this shard with subscribers, matching an optional pattern, each once. */
-function localChannels(out: Array<ByteBuf>, pat: usize, patLen: u32, hasPattern: bool): void {
+function localChannels(pat: usize, patLen: u32, hasPattern: bool): Array<ByteBuf> {
+  const out = new DistinctNames();
   const lists = channelIndex.values();
   for (let i = 0; i < lists.length; i++) {
     const list = lists[i];
     for (let j = 0; j < list.length; j++) {
       const name = list[j].name;
       if (hasPattern && !globMatch(pat, patLen, name.ptr, name.len, false)) continue;
-      let dup = false;
-      for (let k = 0; k < out.length; k++) if (bytesEqual(out[k].ptr, out[k].len, name.ptr, name.len)) dup = true;
-      if (!dup) out.push(name);
+      out.add(name);
     }
   }
+  return out.names;
 }
 
 function replyNameList(list: Array<ByteBuf>): void {
@@ -234,9 +235,7 @@ function replyNameList(list: Array<ByteBuf>): void {
 }
 
 function pubsubChannels(c: Conn): void {
-  const out = new Array<ByteBuf>();
-  localChannels(out, argc > 2 ? argPtr(2) : 0, argc > 2 ? argLen(2) : 0, argc > 2);
-  replyNameList(out);
+  replyNameList(localChannels(argc > 2 ? argPtr(2) : 0, argc > 2 ? argLen(2) : 0, argc > 2));
 }
 
 function countSubscribers(ptr: usize, len: u32): i64 {
@@ -258,14 +257,9 @@ function pubsubNumsub(c: Conn): void {
 
 /** This shard's distinct patterns. */
 function localPatterns(): Array<ByteBuf> {
-  const out = new Array<ByteBuf>();
-  for (let i = 0; i < patternList.length; i++) {
-    const name = patternList[i].name;
-    let dup = false;
-    for (let k = 0; k < out.length; k++) if (bytesEqual(out[k].ptr, out[k].len, name.ptr, name.len)) dup = true;
-    if (!dup) out.push(name);
-  }
-  return out;
+  const out = new DistinctNames();
+  for (let i = 0; i < patternList.length; i++) out.add(patternList[i].name);
+  return out.names;
 }
 
 function pubsubNumpat(c: Conn): void { replyInt(localPatterns().length); }
@@ -273,25 +267,29 @@ function pubsubNumpat(c: Conn): void { replyInt(localPatterns().length); }
 /** `\0patterns` → this shard's distinct patterns (for NUMPAT across shards). */
 function internalPatterns(c: Conn): void { replyNameList(localPatterns()); }
 
+/** Adds every name of the RESP array of bulks at `at` in `p`; answers the offset after it. */
+export function addNameArray(into: DistinctNames, p: ByteBuf, at: u32): u32 {
+  const n = headerValue(p.ptr, at);
+  at = headerEnd(p.ptr, at);
+  for (let j: i64 = 0; j < n; j++) {
+    const len = <u32>headerValue(p.ptr, at);
+    const data = headerEnd(p.ptr, at);
+    into.addCopy(p.ptr + data, len);
+    at = data + len + 2;
+  }
+  return at;
+}
+
 /** Arrays of names from every shard, merged without duplicates (CHANNELS) or counted (NUMPAT). */
 class NameUnionOp extends GatherOp {
   countOnly: bool = false;
   combine(): void {
-    const names = new Array<ByteBuf>();
+    const distinct = new DistinctNames();
     for (let i = 0; i < this.parts.length; i++) {
       const p = this.parts[i];
-      if (p == null) continue;
-      const n = headerValue(p.ptr, 0);
-      let at = headerEnd(p.ptr, 0);
-      for (let j: i64 = 0; j < n; j++) {
-        const len = <u32>headerValue(p.ptr, at);
-        const data = headerEnd(p.ptr, at);
-        let dup = false;
-        for (let k = 0; k < names.length; k++) if (bytesEqual(names[k].ptr, names[k].len, p.ptr + data, len)) dup = true;
-        if (!dup) names.push(bufferOf(p.ptr + data, len));
-        at = data + len + 2;
-      }
+      if (p != null) addNameArray(distinct, p, 0);
     }
+    const names = distinct.names;
     const out = new ByteBuf();
     if (this.countOnly) {
       putHeader(out, 0x3a, names.length);
@@ -303,7 +301,7 @@ class NameUnionOp extends GatherOp {
         out.append(CRLF.ptr, 2);
       }
     }
-    for (let k = 0; k < names.length; k++) names[k].release();
+    distinct.release();
     this.finishWith(out);
   }
 }

@@ -227,6 +227,32 @@ test('pub/sub fan-in: 4 publishers × 1000 messages reach one subscriber, in per
   assert.equal(next, [1000, 1000, 1000, 1000]);
 });
 
+/** An INFO field as a number. */
+function infoNumber(info: string, field: string): number {
+  const m = new RegExp(`^${field}:(\\d+)\r?$`, 'm').exec(info);
+  if (m === null) throw new Error(`INFO has no ${field}`);
+  return Number(m[1]);
+}
+
+test('a channel and a pattern subscribed from every shard count once, as on one Redis', async () => {
+  const before = await redis.info('stats');
+  const subs = Array.from({ length: 2 * SHARDS }, () => client());
+  const origins = new Set<number>();
+  for (const s of subs) {
+    origins.add((Number(await s.client('ID')) - 1) % SHARDS);
+    await s.subscribe('shared-news');
+    await s.psubscribe('shared-*');
+  }
+  assert.ok(origins.size > 1, `subscribers on several shards (${[...origins].join(',')})`);
+  const after = await redis.info('stats');
+  assert.is(infoNumber(after, 'pubsub_channels'), infoNumber(before, 'pubsub_channels') + 1, 'pubsub_channels');
+  assert.is(infoNumber(after, 'pubsub_patterns'), infoNumber(before, 'pubsub_patterns') + 1, 'pubsub_patterns');
+  assert.ok((await redis.pubsub('CHANNELS', 'shared-*') as string[]).length === 1, 'PUBSUB CHANNELS lists it once');
+  assert.is(await redis.pubsub('NUMPAT'), infoNumber(after, 'pubsub_patterns'));
+  assert.equal(await redis.pubsub('NUMSUB', 'shared-news'), ['shared-news', subs.length]);
+  for (const s of subs) s.disconnect();
+});
+
 test('connections closed mid-flight, QUIT, CLIENT KILL and reconnects leave the server serving', async () => {
   const keys = keyPerShard('gone', SHARDS);
   // Closed with cross-shard work in flight.
