@@ -1,37 +1,48 @@
-// List values: a sequence of byte strings with O(1) push and pop at both ends, in raw memory.
+// List values: a sequence of byte strings with O(1) push and pop at both ends, in raw memory, packed
+// like Redis's quicklist of listpacks.
 //
 // A list is a fixed 24-byte header (its address is the entry's value and never moves) over one of two
 // forms; the commands never see which:
-//   - COMPACT, for small lists: one raw buffer of elements `[len u32][bytes][len u32]` back to back (the
-//     trailing length lets a walk go backwards, like a listpack's backlen). Cheap in memory and in
-//     allocations; pushing at the head moves the buffer, which is fine at this size.
-//   - RING, for big ones: a power-of-two ring of u32 pointers to element blocks `[len u32][bytes]`. Push
-//     and pop at either end are O(1), indexing is O(1), an insert or delete in the middle shifts the
-//     shorter side's pointers only.
-// A list turns RING when it passes COMPACT_MAX_COUNT elements or COMPACT_MAX_BYTES bytes, and turns back
-// to COMPACT when it shrinks well below (half of each), so an edge case never flips at every write.
+//   - COMPACT, for small lists: one chunk (store/list-chunk.ts: elements `[len][bytes][backlen]` back to
+//     back, 2 bytes of lengths for an element under 128 bytes), hung from the header directly.
+//   - CHUNKED, for big ones: a ring of chunks (store/list-ring.ts) with each chunk's element count beside
+//     it. Push and pop at either end touch the end chunk only (its slack sits on that side, so they are
+//     O(1) amortized); indexing walks the chunk counts, then the chunk (O(chunks), like Redis); an insert,
+//     set or removal in the middle touches the chunks it hits.
+// Every chunk holds at most CHUNK_MAX_BYTES element bytes and CHUNK_MAX_COUNT elements, except a chunk of
+// one bigger element. An element that does not fit its chunk goes to a neighbour with room, or to a new
+// chunk (at an end: the full chunk beside it gives its slack back), or the chunk splits where it goes.
+// After a removal, two neighbours that fit in three quarters of a chunk merge (the quarter keeps an edge
+// case from splitting and merging at every write) and an empty chunk is freed. A list is COMPACT exactly
+// while it is one chunk: it turns CHUNKED when its chunk would split, and back when merges leave one.
 // Redis 7.0 calls every list "quicklist" (OBJECT ENCODING), whatever its size; so do we.
 //
 // Reading: `listAt(l, i)` leaves the element in `elemPtr`/`elemLen`, valid until the list is next
-// modified. Sequential walks (LRANGE, LPOS, LREM) over the compact form are O(1) a step thanks to a one-
-// entry cursor cache. Header layout:
-//   0 form u32   FORM_COMPACT | FORM_RING
+// modified. Sequential walks (LRANGE, LPOS, LREM) are O(1) a step thanks to a one-entry cursor cache (the
+// chunk and the element last read), which every write forgets. Header layout:
+//   0 form u32   FORM_COMPACT | FORM_CHUNKED
 //   4 count u32  elements
-//   8 data u32   COMPACT: the element buffer; RING: the slot array
-//  12 cap u32    COMPACT: buffer bytes; RING: slots (a power of two)
-//  16 aux u32    COMPACT: buffer bytes used; RING: slot index of element 0
-//  20 bytes u32  element payload bytes (lengths excluded), both forms
-import { rawAlloc, rawRealloc, rawFree, ByteBuf } from "../util/mem";
+//   8 ..23       COMPACT: the chunk at 8; CHUNKED: the ring (store/list-ring.ts)
+import { rawAlloc, rawFree, ByteBuf } from "../util/mem";
 import { bytesEqual } from "../util/bytes";
+import {
+  CHUNK_MAX_BYTES, CHUNK_MAX_COUNT, entrySize, readEntry, writeEntry, entryData, entryLen, chunkFirst,
+  chunkUsed, chunkSlack, chunkAccepts, chunkNew, chunkFree, chunkOpen, chunkClose, chunkFit, chunkSplit,
+  chunkAppend, chunkOffsetOf, chunkSpan, chunkRemoveEqual,
+} from "./list-chunk";
+import {
+  ringChunks, slotChunk, slotCount, setSlotChunk, setSlotCount, ringNew, ringFree, slotInsert, slotsRemove,
+} from "./list-ring";
 
 export const FORM_COMPACT: u32 = 0;
-export const FORM_RING: u32 = 1;
+export const FORM_CHUNKED: u32 = 1;
 
-/** The compact form holds at most this many elements … */
-export const COMPACT_MAX_COUNT: u32 = 128;
-/** … and at most this many buffer bytes (Redis's list-max-listpack-size -2: 8 kB). */
-export const COMPACT_MAX_BYTES: u32 = 8192;
-const RING_MIN_SLOTS: u32 = 16;
+/** The compact form (one chunk) holds at most this many elements. */
+export const COMPACT_MAX_COUNT: u32 = CHUNK_MAX_COUNT;
+/** Two neighbour chunks merge when together they hold at most this many element bytes. */
+const MERGE_MAX_BYTES: u32 = CHUNK_MAX_BYTES / 4 * 3;
+/** A chunk gives its slack back when it has more than this beyond its element bytes. */
+const SLACK_KEPT: u32 = 256;
 const HEADER_SIZE: usize = 24;
 
 /** The element read by the last listAt: valid until the list is modified. */
@@ -43,28 +54,88 @@ export let elemLen: u32 = 0;
 // @ts-ignore: decorator
 @inline export function listLen(l: usize): u32 { return load<u32>(l, 4); }
 // @ts-ignore: decorator
-@inline function data(l: usize): usize { return <usize>load<u32>(l, 8); }
-// @ts-ignore: decorator
-@inline function cap(l: usize): u32 { return load<u32>(l, 12); }
-// @ts-ignore: decorator
-@inline function aux(l: usize): u32 { return load<u32>(l, 16); }
-// @ts-ignore: decorator
-@inline function payload(l: usize): u32 { return load<u32>(l, 20); }
-// @ts-ignore: decorator
 @inline function setCount(l: usize, n: u32): void { store<u32>(l, n, 4); }
 // @ts-ignore: decorator
-@inline function setAux(l: usize, v: u32): void { store<u32>(l, v, 16); }
-// @ts-ignore: decorator
-@inline function setPayload(l: usize, v: u32): void { store<u32>(l, v, 20); }
+@inline function isCompact(l: usize): bool { return listForm(l) == FORM_COMPACT; }
 
-// ---- the compact cursor cache: (list, index, offset) of the last compact element read ----
-
-let cacheList: usize = 0;
-let cacheIdx: u32 = 0;
-let cacheOff: u32 = 0;
+// ---- chunk k over both forms (a compact list is chunk 0 alone) ----
 
 // @ts-ignore: decorator
-@inline function forget(l: usize): void { if (cacheList == l) cacheList = 0; }
+@inline function chunksOf(l: usize): u32 { return isCompact(l) ? 1 : ringChunks(l); }
+// @ts-ignore: decorator
+@inline function chunkAt(l: usize, k: u32): usize { return isCompact(l) ? <usize>load<u32>(l, 8) : slotChunk(l, k); }
+// @ts-ignore: decorator
+@inline function countAt(l: usize, k: u32): u32 { return isCompact(l) ? listLen(l) : slotCount(l, k); }
+
+function setChunkAt(l: usize, k: u32, c: usize): void {
+  if (isCompact(l)) store<u32>(l, <u32>c, 8);
+  else setSlotChunk(l, k, c);
+}
+
+/** Adjusts chunk k's element count (the list's own count is the caller's). */
+function addCountAt(l: usize, k: u32, delta: i32): void {
+  if (!isCompact(l)) setSlotCount(l, k, <u32>(<i32>slotCount(l, k) + delta));
+}
+
+// ---- the cursor cache, and finding element i ----
+
+let cursorList: usize = 0;
+let cursorChunk: u32 = 0;
+let cursorStart: u32 = 0;
+let cursorJ: u32 = 0;
+let cursorOff: u32 = 0;
+/** Offset of the element after the cursor's, once listAt has read the cursor's. */
+let cursorNextOff: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function forget(l: usize): void { if (cursorList == l) cursorList = 0; }
+
+/** Where the last `locate` found its element: chunk `foundChunk` (whose first element is the list's
+ *  element `foundStart`), its element `foundJ`, at byte offset `foundOff`. */
+let foundChunk: u32 = 0;
+let foundStart: u32 = 0;
+let foundJ: u32 = 0;
+let foundOff: u32 = 0;
+
+/** Finds the chunk holding element i (< listLen) of a chunked list, from the nearest known chunk. */
+function findChunk(l: usize, i: u32): void {
+  const last = ringChunks(l) - 1;
+  const lastStart = listLen(l) - slotCount(l, last);
+  if (i >= lastStart) { foundChunk = last; foundStart = lastStart; return; }
+  let k: u32 = 0;
+  let start: u32 = 0;
+  let distance = i;
+  if (lastStart - i < distance) { k = last; start = lastStart; distance = lastStart - i; }
+  if (cursorList == l) {
+    const d = cursorStart > i ? cursorStart - i : i - cursorStart;
+    if (d < distance) { k = cursorChunk; start = cursorStart; }
+  }
+  while (i < start) { k--; start -= slotCount(l, k); }
+  while (i >= start + slotCount(l, k)) { start += slotCount(l, k); k++; }
+  foundChunk = k;
+  foundStart = start;
+}
+
+/** Finds element `i` (i == listLen: the end of the last chunk) and leaves the cursor on it. */
+function locate(l: usize, i: u32): void {
+  const count = listLen(l);
+  if (isCompact(l)) { foundChunk = 0; foundStart = 0; }
+  else if (cursorList == l && i >= cursorStart && i - cursorStart < slotCount(l, cursorChunk)) {
+    foundChunk = cursorChunk;
+    foundStart = cursorStart;
+  } else if (i == count) { foundChunk = ringChunks(l) - 1; foundStart = count - slotCount(l, foundChunk); }
+  else findChunk(l, i);
+  foundJ = i - foundStart;
+  const known: i32 = cursorList == l && cursorChunk == foundChunk ? <i32>cursorJ : -1;
+  foundOff = chunkOffsetOf(chunkAt(l, foundChunk), countAt(l, foundChunk), foundJ, known, cursorOff);
+  cursorList = l;
+  cursorChunk = foundChunk;
+  cursorStart = foundStart;
+  cursorJ = foundJ;
+  cursorOff = foundOff;
+}
+
+// ---- life ----
 
 /** A new, empty list (compact). */
 export function listNew(): usize {
@@ -72,175 +143,55 @@ export function listNew(): usize {
   forget(l);
   store<u32>(l, FORM_COMPACT);
   setCount(l, 0);
-  const buf = rawAlloc(64);
-  store<u32>(l, <u32>buf, 8);
-  store<u32>(l, 64, 12);
-  setAux(l, 0);
-  setPayload(l, 0);
+  store<u32>(l, <u32>chunkNew(0, false), 8);
+  store<u64>(l, 0, 12);
+  store<u32>(l, 0, 20);
   return l;
 }
 
 export function listFree(l: usize): void {
   forget(l);
-  if (listForm(l) == FORM_RING) {
-    const n = listLen(l);
-    for (let i: u32 = 0; i < n; i++) rawFree(ringGet(l, i));
-  }
-  rawFree(data(l));
+  const n = chunksOf(l);
+  for (let k: u32 = 0; k < n; k++) chunkFree(chunkAt(l, k));
+  if (!isCompact(l)) ringFree(l);
   rawFree(l);
 }
 
-// ---- compact form ----
-
-/** Byte offset of element `i` (i == count: the end) in a compact list. */
-function compactOffset(l: usize, i: u32): u32 {
-  const n = listLen(l);
-  const buf = data(l);
-  if (i >= n) return aux(l);
-  let idx: u32 = 0;
-  let off: u32 = 0;
-  // Start from the nearest of: the front, the end, the cached cursor.
-  if (n - i < i) { idx = n; off = aux(l); }
-  if (cacheList == l) {
-    const d = cacheIdx > i ? cacheIdx - i : i - cacheIdx;
-    const best = idx > i ? idx - i : i - idx;
-    if (d < best) { idx = cacheIdx; off = cacheOff; }
-  }
-  while (idx < i) { off += load<u32>(buf + off) + 8; idx++; }
-  while (idx > i) { off -= load<u32>(buf + off - 4) + 8; idx--; }
-  cacheList = l; cacheIdx = i; cacheOff = off;
-  return off;
+function toChunked(l: usize): void {
+  const c = <usize>load<u32>(l, 8);
+  ringNew(l, c, listLen(l));
+  store<u32>(l, FORM_CHUNKED);
 }
 
-/** Makes room for `extra` more bytes in a compact buffer. */
-function compactReserve(l: usize, extra: u32): void {
-  const need = aux(l) + extra;
-  let c = cap(l);
-  if (need <= c) return;
-  while (c < need) c <<= 1;
-  store<u32>(l, <u32>rawRealloc(data(l), c), 8);
-  store<u32>(l, c, 12);
-}
-
-function compactFits(l: usize, addCount: u32, addBytes: u32): bool {
-  return listLen(l) + addCount <= COMPACT_MAX_COUNT && aux(l) + addBytes <= COMPACT_MAX_BYTES;
-}
-
-/** Opens a gap of `size` bytes at `off` and writes one element there. */
-function compactPut(l: usize, off: u32, p: usize, n: u32): void {
-  compactReserve(l, n + 8);
-  const buf = data(l);
-  memory.copy(buf + off + n + 8, buf + off, aux(l) - off);
-  store<u32>(buf + off, n);
-  memory.copy(buf + off + 4, p, n);
-  store<u32>(buf + off + 4 + n, n);
-  setAux(l, aux(l) + n + 8);
-}
-
-function compactShrinkBuffer(l: usize): void {
-  const c = cap(l);
-  if (c > 256 && aux(l) < c >> 2) {
-    store<u32>(l, <u32>rawRealloc(data(l), c >> 1), 8);
-    store<u32>(l, c >> 1, 12);
-  }
-}
-
-// ---- ring form ----
-
-// @ts-ignore: decorator
-@inline function slotAddr(l: usize, i: u32): usize {
-  return data(l) + (<usize>((aux(l) + i) & (cap(l) - 1)) << 2);
-}
-// @ts-ignore: decorator
-@inline function ringGet(l: usize, i: u32): usize { return <usize>load<u32>(slotAddr(l, i)); }
-// @ts-ignore: decorator
-@inline function ringSet(l: usize, i: u32, block: usize): void { store<u32>(slotAddr(l, i), <u32>block); }
-
-function blockNew(p: usize, n: u32): usize {
-  const b = rawAlloc(4 + max<u32>(n, 1));
-  store<u32>(b, n);
-  memory.copy(b + 4, p, n);
-  return b;
-}
-
-/** Re-lays the ring into `slots` slots, element 0 at slot 0. */
-function ringResize(l: usize, slots: u32): void {
-  const n = listLen(l);
-  const fresh = rawAlloc(<usize>slots << 2);
-  for (let i: u32 = 0; i < n; i++) store<u32>(fresh + (<usize>i << 2), <u32>ringGet(l, i));
-  rawFree(data(l));
-  store<u32>(l, <u32>fresh, 8);
-  store<u32>(l, slots, 12);
-  setAux(l, 0);
-}
-
-function toRing(l: usize): void {
-  forget(l);
-  const n = listLen(l);
-  let slots = RING_MIN_SLOTS;
-  while (slots < n * 2) slots <<= 1;
-  const fresh = rawAlloc(<usize>slots << 2);
-  const buf = data(l);
-  let off: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
-    const len = load<u32>(buf + off);
-    store<u32>(fresh + (<usize>i << 2), <u32>blockNew(buf + off + 4, len));
-    off += len + 8;
-  }
-  rawFree(buf);
-  store<u32>(l, FORM_RING);
-  store<u32>(l, <u32>fresh, 8);
-  store<u32>(l, slots, 12);
-  setAux(l, 0);
-}
-
-function toCompact(l: usize): void {
-  forget(l);
-  const n = listLen(l);
-  const size = payload(l) + n * 8;
-  let c: u32 = 64;
-  while (c < size) c <<= 1;
-  const buf = rawAlloc(c);
-  let off: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
-    const b = ringGet(l, i);
-    const len = load<u32>(b);
-    store<u32>(buf + off, len);
-    memory.copy(buf + off + 4, b + 4, len);
-    store<u32>(buf + off + 4 + len, len);
-    off += len + 8;
-    rawFree(b);
-  }
-  rawFree(data(l));
+/** A chunked list left with one chunk (or none) goes compact. */
+function compactIfSingle(l: usize): void {
+  const n = ringChunks(l);
+  if (n > 1) return;
+  const c = n == 1 ? slotChunk(l, 0) : chunkNew(0, false);
+  ringFree(l);
   store<u32>(l, FORM_COMPACT);
-  store<u32>(l, <u32>buf, 8);
-  store<u32>(l, c, 12);
-  setAux(l, off);
-}
-
-/** After a removal: a ring that became small goes back to compact; a sparse ring gives slots back. */
-function afterShrink(l: usize): void {
-  if (listForm(l) == FORM_COMPACT) { compactShrinkBuffer(l); return; }
-  const n = listLen(l);
-  if (n <= COMPACT_MAX_COUNT / 2 && payload(l) + n * 8 <= COMPACT_MAX_BYTES / 2) { toCompact(l); return; }
-  const c = cap(l);
-  if (c > RING_MIN_SLOTS && n < c >> 2) ringResize(l, c >> 1);
+  store<u32>(l, <u32>c, 8);
+  store<u64>(l, 0, 12);
+  store<u32>(l, 0, 20);
 }
 
 // ---- reading ----
 
 /** Reads element `i` (0 ≤ i < listLen) into elemPtr/elemLen. */
 export function listAt(l: usize, i: u32): void {
-  if (listForm(l) == FORM_RING) {
-    const b = ringGet(l, i);
-    elemLen = load<u32>(b);
-    elemPtr = b + 4;
-    return;
+  let at: usize;
+  if (cursorList == l && i == cursorStart + cursorJ + 1 && cursorJ + 1 < countAt(l, cursorChunk)) {
+    // The element after the one read last (a walk forward): one step.
+    cursorJ++;
+    cursorOff = cursorNextOff;
+    at = chunkFirst(chunkAt(l, cursorChunk)) + cursorOff;
+  } else {
+    locate(l, i);
+    at = chunkFirst(chunkAt(l, foundChunk)) + foundOff;
   }
-  const off = compactOffset(l, i);
-  const at = data(l) + off;
-  elemLen = load<u32>(at);
-  elemPtr = at + 4;
+  cursorNextOff = cursorOff + <u32>(readEntry(at) - at);
+  elemPtr = entryData;
+  elemLen = entryLen;
 }
 
 /** Element `i` equals the bytes `p[0..n)`. */
@@ -249,7 +200,90 @@ export function listEqualAt(l: usize, i: u32, p: usize, n: u32): bool {
   return bytesEqual(elemPtr, elemLen, p, n);
 }
 
-// ---- writing ----
+// ---- writing: chunk-level steps ----
+
+/** Writes an element at offset `off` of chunk k. */
+function putAt(l: usize, k: u32, off: u32, p: usize, n: u32): void {
+  const c = chunkOpen(chunkAt(l, k), off, entrySize(n));
+  setChunkAt(l, k, c);
+  writeEntry(chunkFirst(c) + off, p, n);
+  addCountAt(l, k, 1);
+}
+
+/** A new chunk holding one element, becoming chunk k; `headward`, it keeps room in front. */
+function newChunkAt(l: usize, k: u32, p: usize, n: u32, headward: bool): void {
+  const c = chunkOpen(chunkNew(entrySize(n), headward), 0, entrySize(n));
+  writeEntry(chunkFirst(c), p, n);
+  slotInsert(l, k, c, 1);
+}
+
+/** Chunk k gives its slack back if it holds much. */
+function tidy(l: usize, k: u32): void {
+  const c = chunkAt(l, k);
+  if (chunkSlack(c) > max<u32>(chunkUsed(c), SLACK_KEPT)) setChunkAt(l, k, chunkFit(c));
+}
+
+/** A chunk that a new neighbour now stands beyond gives back all its slack. */
+function seal(l: usize, k: u32): void {
+  const c = slotChunk(l, k);
+  if (chunkSlack(c) > 0) setSlotChunk(l, k, chunkFit(c));
+}
+
+function accepts(l: usize, k: u32, size: u32): bool { return chunkAccepts(chunkAt(l, k), countAt(l, k), size); }
+
+/** Chunk k, full, cannot take the element at its element j (offset off): a neighbour or a new chunk does. */
+function insertBeyond(l: usize, k: u32, j: u32, off: u32, p: usize, n: u32): void {
+  const size = entrySize(n);
+  const cnt = slotCount(l, k);
+  if (j == 0 && k > 0 && accepts(l, k - 1, size)) { putAt(l, k - 1, chunkUsed(slotChunk(l, k - 1)), p, n); return; }
+  if (j == cnt && k + 1 < ringChunks(l) && accepts(l, k + 1, size)) { putAt(l, k + 1, 0, p, n); return; }
+  if (j == 0) { newChunkAt(l, k, p, n, k == 0); seal(l, k + 1); return; }
+  if (j == cnt) { newChunkAt(l, k + 1, p, n, false); seal(l, k); return; }
+  // In the middle: split chunk k where the element goes, then it joins a half or sits between them.
+  slotInsert(l, k + 1, chunkSplit(slotChunk(l, k), off), cnt - j);
+  setSlotCount(l, k, j);
+  if (accepts(l, k, size)) putAt(l, k, chunkUsed(slotChunk(l, k)), p, n);
+  else if (accepts(l, k + 1, size)) putAt(l, k + 1, 0, p, n);
+  else newChunkAt(l, k + 1, p, n, false);
+  tidy(l, k);
+}
+
+/** Merges chunk a+1 into chunk a if together they are small; returns whether it did. */
+function tryMerge(l: usize, a: u32): bool {
+  if (a + 1 >= ringChunks(l)) return false;
+  const left = slotChunk(l, a);
+  const right = slotChunk(l, a + 1);
+  const count = slotCount(l, a) + slotCount(l, a + 1);
+  if (count > CHUNK_MAX_COUNT || chunkUsed(left) + chunkUsed(right) > MERGE_MAX_BYTES) return false;
+  setSlotChunk(l, a, chunkAppend(left, right));
+  setSlotCount(l, a, count);
+  chunkFree(right);
+  slotsRemove(l, a + 1, 1);
+  tidy(l, a);
+  return true;
+}
+
+/** After a removal that ended at chunk k: merges small neighbours around it, tidies, maybe goes compact. */
+function rebalance(l: usize, k: u32): void {
+  if (isCompact(l)) { tidy(l, 0); return; }
+  let a = k >= 2 ? k - 2 : 0;
+  let end = k + 1;
+  while (a < end && a + 1 < ringChunks(l)) {
+    if (tryMerge(l, a)) end--;
+    else { tidy(l, a); a++; }
+  }
+  if (a < ringChunks(l)) tidy(l, a);
+  compactIfSingle(l);
+}
+
+/** Removes `take` elements of chunk k from its element at offset `off`. */
+function removeInChunk(l: usize, k: u32, off: u32, take: u32): void {
+  const c = chunkAt(l, k);
+  chunkClose(c, off, chunkSpan(c, off, take));
+  addCountAt(l, k, -<i32>take);
+}
+
+// ---- writing: the API ----
 
 /** Adds an element at the head or the tail. */
 export function listPush(l: usize, p: usize, n: u32, atHead: bool): void {
@@ -258,93 +292,61 @@ export function listPush(l: usize, p: usize, n: u32, atHead: bool): void {
 
 /** Inserts an element so that it becomes element `i` (0 ≤ i ≤ listLen). */
 export function listInsert(l: usize, i: u32, p: usize, n: u32): void {
-  const count = listLen(l);
-  if (listForm(l) == FORM_COMPACT) {
-    if (compactFits(l, 1, n + 8)) {
-      const off = compactOffset(l, i);
-      forget(l);
-      compactPut(l, off, p, n);
-      setCount(l, count + 1);
-      setPayload(l, payload(l) + n);
-      return;
-    }
-    toRing(l);
+  locate(l, i);
+  forget(l);
+  if (accepts(l, foundChunk, entrySize(n))) putAt(l, foundChunk, foundOff, p, n);
+  else {
+    if (isCompact(l)) toChunked(l);
+    insertBeyond(l, foundChunk, foundJ, foundOff, p, n);
   }
-  if (count == cap(l)) ringResize(l, cap(l) << 1);
-  const block = blockNew(p, n);
-  if (i < count - i) {
-    // Shift elements 0..i-1 one slot towards the front.
-    setAux(l, (aux(l) - 1) & (cap(l) - 1));
-    for (let k: u32 = 0; k < i; k++) ringSet(l, k, ringGet(l, k + 1));
-  } else {
-    for (let k = count; k > i; k--) ringSet(l, k, ringGet(l, k - 1));
-  }
-  ringSet(l, i, block);
-  setCount(l, count + 1);
-  setPayload(l, payload(l) + n);
+  setCount(l, listLen(l) + 1);
 }
 
 /** Replaces element `i` (0 ≤ i < listLen). */
 export function listSet(l: usize, i: u32, p: usize, n: u32): void {
-  if (listForm(l) == FORM_COMPACT) {
-    const off = compactOffset(l, i);
-    const old = load<u32>(data(l) + off);
-    if (aux(l) - old + n <= COMPACT_MAX_BYTES) {
-      forget(l);
-      if (n > old) compactReserve(l, n - old);
-      const buf = data(l);
-      const tail = off + old + 8;
-      memory.copy(buf + off + n + 8, buf + tail, aux(l) - tail);
-      store<u32>(buf + off, n);
-      memory.copy(buf + off + 4, p, n);
-      store<u32>(buf + off + 4 + n, n);
-      setAux(l, aux(l) - old + n);
-      setPayload(l, payload(l) - old + n);
-      return;
-    }
-    toRing(l);
+  locate(l, i);
+  forget(l);
+  const k = foundChunk;
+  const off = foundOff;
+  let c = chunkAt(l, k);
+  const old = <u32>(readEntry(chunkFirst(c) + off) - (chunkFirst(c) + off));
+  const size = entrySize(n);
+  if (countAt(l, k) > 1 && chunkUsed(c) - old + size > CHUNK_MAX_BYTES) {
+    listRemove(l, i, 1);
+    listInsert(l, i, p, n);
+    return;
   }
-  const b = ringGet(l, i);
-  setPayload(l, payload(l) - load<u32>(b) + n);
-  rawFree(b);
-  ringSet(l, i, blockNew(p, n));
+  if (size > old) { c = chunkOpen(c, off + old, size - old); setChunkAt(l, k, c); }
+  else if (size < old) chunkClose(c, off + size, old - size);
+  writeEntry(chunkFirst(c) + off, p, n);
 }
 
 /** Removes `n` elements from index `i` (i + n ≤ listLen). */
 export function listRemove(l: usize, i: u32, n: u32): void {
   if (n == 0) return;
-  const count = listLen(l);
-  if (listForm(l) == FORM_COMPACT) {
-    const from = compactOffset(l, i);
-    const to = compactOffset(l, i + n);
-    forget(l);
-    const buf = data(l);
-    let removed: u32 = 0;
-    for (let off = from; off < to; off += load<u32>(buf + off) + 8) removed += load<u32>(buf + off);
-    memory.copy(buf + from, buf + to, aux(l) - to);
-    setAux(l, aux(l) - (to - from));
-    setPayload(l, payload(l) - removed);
-    setCount(l, count - n);
-    afterShrink(l);
-    return;
+  locate(l, i);
+  forget(l);
+  setCount(l, listLen(l) - n);
+  if (isCompact(l)) { removeInChunk(l, 0, foundOff, n); rebalance(l, 0); return; }
+  let k = foundChunk;
+  let left = n;
+  // The first chunk hit, unless it goes whole; then the chunks that go whole; then the last, in part.
+  const first = slotCount(l, k);
+  if (foundJ > 0 || left < first) {
+    const take = min<u32>(first - foundJ, left);
+    removeInChunk(l, k, foundOff, take);
+    left -= take;
+    k++;
   }
-  let removed: u32 = 0;
-  for (let k = i; k < i + n; k++) {
-    const b = ringGet(l, k);
-    removed += load<u32>(b);
-    rawFree(b);
+  let whole: u32 = 0;
+  while (left > 0 && slotCount(l, k + whole) <= left) {
+    left -= slotCount(l, k + whole);
+    chunkFree(slotChunk(l, k + whole));
+    whole++;
   }
-  const after = count - i - n;
-  if (i < after) {
-    // Move the i elements before the hole n slots towards the back, then advance the head.
-    for (let k = i; k > 0; k--) ringSet(l, k - 1 + n, ringGet(l, k - 1));
-    setAux(l, (aux(l) + n) & (cap(l) - 1));
-  } else {
-    for (let k: u32 = 0; k < after; k++) ringSet(l, i + k, ringGet(l, i + n + k));
-  }
-  setCount(l, count - n);
-  setPayload(l, payload(l) - removed);
-  afterShrink(l);
+  slotsRemove(l, k, whole);
+  if (left > 0) removeInChunk(l, k, 0, left);
+  rebalance(l, k);
 }
 
 /**
@@ -352,69 +354,40 @@ export function listRemove(l: usize, i: u32, n: u32): void {
  * `fromTail`, from the tail. One pass whatever the number removed. Returns how many went.
  */
 export function listRemoveEqual(l: usize, p: usize, n: u32, limit: u64, fromTail: bool): u32 {
-  const count = listLen(l);
+  forget(l);
+  const most: u64 = limit == 0 ? u64.MAX_VALUE : limit;
+  const chunks = chunksOf(l);
   let removed: u32 = 0;
-  let removedBytes: u32 = 0;
-  if (listForm(l) == FORM_RING) {
-    // Compact the kept pointers towards the scan's start.
-    let w: u32 = 0;
-    for (let r: u32 = 0; r < count; r++) {
-      const ri = fromTail ? count - 1 - r : r;
-      const b = ringGet(l, ri);
-      if ((limit == 0 || <u64>removed < limit) && bytesEqual(b + 4, load<u32>(b), p, n)) {
-        removed++;
-        removedBytes += load<u32>(b);
-        rawFree(b);
-      } else {
-        ringSet(l, fromTail ? count - 1 - w : w, b);
-        w++;
-      }
-    }
-    if (fromTail) setAux(l, (aux(l) + removed) & (cap(l) - 1));
-  } else {
-    forget(l);
-    const buf = data(l);
-    const used = aux(l);
-    if (!fromTail) {
-      let w: u32 = 0;
-      for (let r: u32 = 0; r < used;) {
-        const len = load<u32>(buf + r);
-        const size = len + 8;
-        if ((limit == 0 || <u64>removed < limit) && bytesEqual(buf + r + 4, len, p, n)) {
-          removed++;
-          removedBytes += len;
-        } else {
-          if (w != r) memory.copy(buf + w, buf + r, size);
-          w += size;
-        }
-        r += size;
-      }
-      setAux(l, w);
-    } else {
-      // Walk back from the end, packing kept elements against the end; then slide them to the front.
-      let w = used;
-      for (let r = used; r > 0;) {
-        const len = load<u32>(buf + r - 4);
-        const size = len + 8;
-        r -= size;
-        if ((limit == 0 || <u64>removed < limit) && bytesEqual(buf + r + 4, len, p, n)) {
-          removed++;
-          removedBytes += len;
-        } else {
-          w -= size;
-          if (w != r) memory.copy(buf + w, buf + r, size);
-        }
-      }
-      memory.copy(buf, buf + w, used - w);
-      setAux(l, used - w);
-    }
+  for (let t: u32 = 0; t < chunks && <u64>removed < most; t++) {
+    const k = fromTail ? chunks - 1 - t : t;
+    const got = chunkRemoveEqual(chunkAt(l, k), p, n, most - removed, fromTail);
+    addCountAt(l, k, -<i32>got);
+    removed += got;
   }
-  if (removed > 0) {
-    setCount(l, count - removed);
-    setPayload(l, payload(l) - removedBytes);
-    afterShrink(l);
+  if (removed == 0) return 0;
+  setCount(l, listLen(l) - removed);
+  if (isCompact(l)) { tidy(l, 0); return removed; }
+  dropEmptyChunks(l);
+  for (let a: u32 = 0; a < ringChunks(l);) {
+    if (!tryMerge(l, a)) { tidy(l, a); a++; }
   }
+  compactIfSingle(l);
   return removed;
+}
+
+/** Frees the chunks left empty and closes up their slots, in one pass. */
+function dropEmptyChunks(l: usize): void {
+  const chunks = ringChunks(l);
+  let kept: u32 = 0;
+  for (let k: u32 = 0; k < chunks; k++) {
+    const c = slotChunk(l, k);
+    const cnt = slotCount(l, k);
+    if (cnt == 0) { chunkFree(c); continue; }
+    setSlotChunk(l, kept, c);
+    setSlotCount(l, kept, cnt);
+    kept++;
+  }
+  slotsRemove(l, kept, chunks - kept);
 }
 
 // ---- moving a list between shards (store/value-codec.ts): [count u32] then [len u32][bytes] each ----
