@@ -1,8 +1,8 @@
 // COMMAND DOCS [name ...]: a map from each command's full name to its documentation, in Redis 7.0's
-// shape (summary, since, group, complexity, doc_flags, deprecated_since, replaced_by, subcommands — the
-// fields a command has, in that order; `group` always). The texts are Redis's own (command-meta.ts).
-// History and argument descriptions are not carried. Unknown names are left out; no names means every
-// command, each container with its subcommands nested.
+// shape (summary, since, group, complexity, doc_flags, deprecated_since, replaced_by, history, arguments,
+// subcommands — the fields a command has, in that order; `group` always). The texts are Redis's own
+// (command-meta.ts); history and arguments are written by command-args-doc.ts. Unknown names are left
+// out; no names means every command, each container with its subcommands nested.
 import { Conn } from "../shard/conn";
 import { argc, argPtr, argLen } from "../shard/args";
 import { Command } from "./table";
@@ -10,14 +10,16 @@ import { replyMapLen, replySetLen, replyBulk } from "../resp/writer";
 import { replyBulkStr, replySimpleStr } from "./report-text";
 import {
   metaRow, metaField, splitList, META_SUMMARY, META_SINCE, META_GROUP, META_COMPLEXITY, META_DOC_FLAGS,
-  META_DEPRECATED_SINCE, META_REPLACED_BY,
+  META_DEPRECATED_SINCE, META_REPLACED_BY, META_HISTORY, META_ARGUMENTS,
 } from "./command-meta";
+import { replyHistoryDoc, replyArgumentsDoc } from "./command-args-doc";
 import { lookupByFullName, publicCommands } from "./command-info";
 
 /** The text fields shown when present, in Redis's order; group is handled apart (always shown). */
 const BEFORE_GROUP: i32[] = [META_SUMMARY, META_SINCE];
 const AFTER_GROUP: i32[] = [META_COMPLEXITY];
 const DEPRECATION: i32[] = [META_DEPRECATED_SINCE, META_REPLACED_BY];
+const TREES: i32[] = [META_HISTORY, META_ARGUMENTS];
 
 function fieldName(field: i32): string {
   if (field == META_SUMMARY) return "summary";
@@ -56,13 +58,15 @@ function replyDocs(cmd: Command): void {
   const hasFlags = metaField(row, META_DOC_FLAGS).length > 0;
   const subs = cmd.subcommands;
   replyMapLen(1 + presentCount(row, BEFORE_GROUP) + presentCount(row, AFTER_GROUP) + (hasFlags ? 1 : 0) +
-    presentCount(row, DEPRECATION) + (subs != null ? 1 : 0));
+    presentCount(row, DEPRECATION) + presentCount(row, TREES) + (subs != null ? 1 : 0));
   replyFields(row, BEFORE_GROUP);
   replyBulkStr("group");
   replyBulkStr(group);
   replyFields(row, AFTER_GROUP);
   replyDocFlags(row);
   replyFields(row, DEPRECATION);
+  replyHistoryDoc(metaField(row, META_HISTORY));
+  replyArgumentsDoc(metaField(row, META_ARGUMENTS));
   if (subs == null) return;
   replyBulkStr("subcommands");
   replyMapLen(subs.length);

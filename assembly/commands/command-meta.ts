@@ -1,7 +1,8 @@
 // What Redis says about a command beyond our command table: tips, key specs, the flags the table has no
-// bit for (movablekeys, skip_slowlog, no_async_loading …) and the documentation fields of COMMAND DOCS. The facts come from command-data.ts (generated from redis-server
-// 7.0.15 by scripts/gen-command-data.mjs); this file finds a command's row by its full name and splits
-// out fields. The index is built on first use, so a server that never runs COMMAND never pays for it.
+// bit for (movablekeys, skip_slowlog, no_async_loading …) and the documentation fields of COMMAND DOCS
+// (history and the argument tree included). The facts come from command-data.ts (generated from
+// redis-server 7.0.15 by scripts/gen-command-data.mjs); this file finds a command's row by its full name
+// and splits out fields. The index is built on first use, so a server that never runs COMMAND never pays for it.
 import { COMMAND_ROWS } from "./command-data";
 
 export const META_EXTRA_FLAGS = 1;
@@ -14,6 +15,8 @@ export const META_COMPLEXITY = 7;
 export const META_DOC_FLAGS = 8;
 export const META_DEPRECATED_SINCE = 9;
 export const META_REPLACED_BY = 10;
+export const META_HISTORY = 11;
+export const META_ARGUMENTS = 12;
 
 let index: Map<string, i32> | null = null;
 let lastRow: i32 = -1;
