@@ -9,7 +9,8 @@ import { lookup, lookupRead } from "../store/keyspace";
 import { entryType, entryValue, TYPE_STREAM } from "../store/entry";
 import { idParse, idIncr, idDecr, idMs, idSeq, idCompare, idFormat } from "../store/stream-id";
 import { streamIndex } from "../store/stream";
-import { idxSeekFirst, idxNext, idxSeekLast, idxPrev, curMs, curSeq, curNfields, curFields } from "../store/stream-index";
+import { idxSeekFirst, idxNext, idxSeekLast, idxPrev, idxFieldsBegin, curMs, curSeq, curNfields } from "../store/stream-index";
+import { fieldNext, fieldPtr, fieldLen } from "../store/stream-record";
 import { textStart, putLit, putBytes, putByte, textError } from "./report-text";
 import { ByteBuf } from "../util/mem";
 
@@ -113,11 +114,10 @@ export function replyCurrentEntry(): void {
   replyArrayLen(2);
   replyId(curMs, curSeq);
   replyArrayLen(curNfields);
-  let at = curFields;
+  idxFieldsBegin();
   for (let i: u32 = 0; i < curNfields; i++) {
-    const n = load<u32>(at);
-    replyBulk(at + 4, n);
-    at += 4 + n;
+    fieldNext();
+    replyBulk(fieldPtr, fieldLen);
   }
 }
 

@@ -15,22 +15,29 @@
 //
 // Layouts (little-endian):
 //   index  [dir u32][head u32][count u32][cap u32]   dir: `cap` node pointers, live ones at head..head+count
-//   node   [live u32][total u32][used u32][cap u32][listpack bytes u32] then records from byte 20; `used`
-//          counts the header; the listpack size is Redis's for the same entries
-//   record [size u32][flags u32][ms u64][seq u64][nfields u32] nfields × ([len u32][bytes]) [size u32]
-//          `nfields` counts fields and values; the trailing size lets a walk go backwards.
+//   node   [live u32][total u32][used u32][cap u32][listpack bytes u32][master pairs u32][records u32]
+//          [first ms u64][first seq u64] at byte 28, then the master field list from byte 44, then the
+//          records from byte `records` (store/stream-record.ts: IDs as deltas from the first ID, values
+//          only when the names are the master's, varint lengths, a backlen). `used` counts the header;
+//          the listpack size is Redis's for the same entries. A node that stops being the last one is
+//          shrunk to its used bytes.
 //
 // Reading goes through one cursor (`curNode`, `curOff`) and the current record's decoded head (`curMs`,
-// `curSeq`, `curFields`, `curNfields`), valid until the stream is next modified.
+// `curSeq`, `curNfields`; its fields and values through idxFieldsBegin and stream-record.ts's fieldNext),
+// valid until the stream is next modified.
 import { rawAlloc, rawRealloc, rawFree, ByteBuf } from "../util/mem";
 import { idCompare } from "./stream-id";
 import { parseI64, parsedI64 } from "../util/int";
+import {
+  REC_DELETED, masterSize, masterWrite, masterMatches, recordMaxSize, recordWrite, recordRead, recordStartBefore,
+  recMs, recSeq, recFlags, recNfields, recBody, recEnd, fieldsBegin,
+} from "./stream-record";
 
 export const NODE_MAX_ENTRIES: u32 = 100;
 export const NODE_MAX_BYTES: u32 = 4096;
-const NODE_HDR: u32 = 20;
-export const REC_HDR: u32 = 28;
-const FLAG_DELETED: u32 = 1;
+const NODE_HDR: u32 = 44;
+/** A closed node with more spare bytes than this is shrunk to fit. */
+const SHRINK_SLACK: u32 = 32;
 
 // ---- the index header ----
 
@@ -70,11 +77,29 @@ export function idxFree(ix: usize): void {
 // @ts-ignore: decorator
 @inline function nodeUsed(n: usize): u32 { return load<u32>(n, 8); }
 // @ts-ignore: decorator
+@inline function nodeCap(n: usize): u32 { return load<u32>(n, 12); }
+// @ts-ignore: decorator
 @inline function nodeLpBytes(n: usize): u32 { return load<u32>(n, 16); }
 // @ts-ignore: decorator
-@inline function nodeFirstMs(n: usize): u64 { return load<u64>(n + NODE_HDR, 8); }
+@inline function nodeMasterPairs(n: usize): u32 { return load<u32>(n, 20); }
 // @ts-ignore: decorator
-@inline function nodeFirstSeq(n: usize): u64 { return load<u64>(n + NODE_HDR, 16); }
+@inline function nodeRecords(n: usize): u32 { return load<u32>(n, 24); }
+// @ts-ignore: decorator
+@inline function nodeFirstMs(n: usize): u64 { return load<u64>(n, 28); }
+// @ts-ignore: decorator
+@inline function nodeFirstSeq(n: usize): u64 { return load<u64>(n, 36); }
+// @ts-ignore: decorator
+@inline function nodeMaster(n: usize): usize { return n + NODE_HDR; }
+
+/** Decodes the record at `off` of node `n` into stream-record.ts's `rec*`. */
+// @ts-ignore: decorator
+@inline function readAt(n: usize, off: u32): void {
+  recordRead(n + off, nodeFirstMs(n), nodeFirstSeq(n), nodeMasterPairs(n));
+}
+
+/** The offset of the record before the one at `off` (which is not the node's first). */
+// @ts-ignore: decorator
+@inline function prevOff(n: usize, off: u32): u32 { return <u32>(recordStartBefore(n + off) - n); }
 
 function dirPush(ix: usize, node: usize): void {
   let h = head(ix);
@@ -135,43 +160,22 @@ function lpStrBytes(p: usize, n: u32): u32 {
   return l + lpBacklen(l);
 }
 
-/** The fields of a record list (nfields × [len][bytes], field/value interleaved) match `fields`' names. */
-function sameFields(master: usize, nfields: u32, fields: usize): bool {
-  if (load<u32>(master, 24) != nfields) return false;
-  let a = master + REC_HDR;
-  let b = fields;
-  for (let i: u32 = 0; i < nfields; i += 2) {
-    const la = load<u32>(a);
-    const lb = load<u32>(b);
-    if (la != lb || memory.compare(a + 4, b + 4, la) != 0) return false;
-    a += 4 + la; a += 4 + load<u32>(a);
-    b += 4 + lb; b += 4 + load<u32>(b);
+/** The listpack bytes of a master entry (Redis's first entry of a listpack) for these fields. */
+function lpMasterBytes(nfields: u32, fields: usize): u32 {
+  let bytes: u32 = 7 + lpIntBytes(1) + lpIntBytes(0) + lpIntBytes(nfields >> 1) + lpIntBytes(0);
+  let at = fields;
+  for (let i: u32 = 0; i < nfields; i++) {
+    const n = load<u32>(at);
+    if ((i & 1) == 0) bytes += lpStrBytes(at + 4, n);
+    at += 4 + n;
   }
-  return true;
+  return bytes;
 }
 
-/** The listpack bytes Redis adds for an entry (its master entry too when it opens the node). */
-function lpEntryBytes(node: usize, ms: u64, seq: u64, nfields: u32, fields: usize): u32 {
+/** The listpack bytes Redis adds for an entry whose ID is (dms, dseq) past its node's master ID. */
+function lpEntryBytes(same: bool, dms: u64, dseq: u64, nfields: u32, fields: usize): u32 {
   const pairs = nfields >> 1;
-  let bytes: u32 = 0;
-  let same = false;
-  let masterMs = ms;
-  let masterSeq = seq;
-  if (node == 0) {
-    bytes += 7 + lpIntBytes(1) + lpIntBytes(0) + lpIntBytes(pairs) + lpIntBytes(0);
-    let at = fields;
-    for (let i: u32 = 0; i < nfields; i++) {
-      const n = load<u32>(at);
-      if ((i & 1) == 0) bytes += lpStrBytes(at + 4, n);
-      at += 4 + n;
-    }
-    same = true;
-  } else {
-    masterMs = nodeFirstMs(node);
-    masterSeq = nodeFirstSeq(node);
-    same = sameFields(node + NODE_HDR, nfields, fields);
-  }
-  bytes += lpIntBytes(same ? 2 : 0) + lpIntBytes(<i64>(ms - masterMs)) + lpIntBytes(<i64>(seq - masterSeq));
+  let bytes = lpIntBytes(same ? 2 : 0) + lpIntBytes(<i64>dms) + lpIntBytes(<i64>dseq);
   if (!same) bytes += lpIntBytes(pairs);
   let at = fields;
   for (let i: u32 = 0; i < nfields; i++) {
@@ -189,46 +193,70 @@ function rawFieldBytes(nfields: u32, fields: usize): u32 {
   return total;
 }
 
+/** Replaces directory slot `i`'s node by `moved` (after a realloc). */
+function dirSet(ix: usize, i: u32, moved: usize): void {
+  store<u32>(dir(ix) + (<usize>(head(ix) + i) << 2), <u32>moved);
+}
+
+/** Gives a node's spare bytes back once it is no longer appended to. */
+function nodeShrink(ix: usize, i: u32): void {
+  const n = idxNode(ix, i);
+  const used = nodeUsed(n);
+  if (nodeCap(n) - used <= SHRINK_SLACK) return;
+  const moved = rawRealloc(n, used);
+  store<u32>(moved, used, 12);
+  dirSet(ix, i, moved);
+}
+
+/** Opens a node whose master entry is (ms, seq) with these fields, with room for `room` record bytes. */
+function nodeOpen(ix: usize, ms: u64, seq: u64, nfields: u32, fields: usize, room: u32): usize {
+  const records = NODE_HDR + masterSize(nfields, fields);
+  let cap: u32 = 256;
+  while (cap < records + room) cap <<= 1;
+  const n = rawAlloc(cap);
+  store<u32>(n, 0);
+  store<u32>(n, 0, 4);
+  store<u32>(n, records, 8);
+  store<u32>(n, cap, 12);
+  store<u32>(n, lpMasterBytes(nfields, fields), 16);
+  store<u32>(n, nfields >> 1, 20);
+  store<u32>(n, records, 24);
+  store<u64>(n, ms, 28);
+  store<u64>(n, seq, 36);
+  masterWrite(nodeMaster(n), nfields, fields);
+  dirPush(ix, n);
+  return n;
+}
+
 /** Appends a record (the caller checked that the ID is above every other). `fields` is encoded. */
 export function idxAppend(ix: usize, ms: u64, seq: u64, nfields: u32, fields: usize, fieldsLen: u32): void {
-  const size = REC_HDR + fieldsLen + 4;
+  const room = recordMaxSize(nfields, fieldsLen);
   let node: usize = 0;
   const count = idxNodeCount(ix);
   if (count > 0) {
     node = idxNode(ix, count - 1);
-    if (nodeLpBytes(node) + rawFieldBytes(nfields, fields) >= NODE_MAX_BYTES || nodeTotal(node) >= NODE_MAX_ENTRIES) node = 0;
+    if (nodeLpBytes(node) + rawFieldBytes(nfields, fields) >= NODE_MAX_BYTES || nodeTotal(node) >= NODE_MAX_ENTRIES) {
+      nodeShrink(ix, count - 1);
+      node = 0;
+    }
   }
-  const lpAdd = lpEntryBytes(node, ms, seq, nfields, fields);
   if (node == 0) {
-    let cap: u32 = 256;
-    while (cap < NODE_HDR + size) cap <<= 1;
-    node = rawAlloc(cap);
-    store<u32>(node, 0);
-    store<u32>(node, 0, 4);
-    store<u32>(node, NODE_HDR, 8);
+    node = nodeOpen(ix, ms, seq, nfields, fields, room);
+  } else if (nodeUsed(node) + room > nodeCap(node)) {
+    let cap = nodeCap(node);
+    while (cap < nodeUsed(node) + room) cap <<= 1;
+    node = rawRealloc(node, cap);
     store<u32>(node, cap, 12);
-    store<u32>(node, 0, 16);
-    dirPush(ix, node);
-  } else if (nodeUsed(node) + size > load<u32>(node, 12)) {
-    let cap = load<u32>(node, 12);
-    while (cap < nodeUsed(node) + size) cap <<= 1;
-    const moved = rawRealloc(node, cap);
-    store<u32>(moved, cap, 12);
-    store<u32>(dir(ix) + (<usize>(head(ix) + count - 1) << 2), <u32>moved);
-    node = moved;
+    dirSet(ix, count - 1, node);
   }
-  const r = node + nodeUsed(node);
-  store<u32>(r, size);
-  store<u32>(r, 0, 4);
-  store<u64>(r, ms, 8);
-  store<u64>(r, seq, 16);
-  store<u32>(r, nfields, 24);
-  memory.copy(r + REC_HDR, fields, fieldsLen);
-  store<u32>(r + size - 4, size);
+  const same = nodeTotal(node) == 0 || masterMatches(nodeMaster(node), nfields, fields);
+  const dms = ms - nodeFirstMs(node);
+  const dseq = seq - nodeFirstSeq(node);
+  const size = recordWrite(node + nodeUsed(node), dms, dseq, same, nfields, fields);
   store<u32>(node, nodeLive(node) + 1);
   store<u32>(node, nodeTotal(node) + 1, 4);
   store<u32>(node, nodeUsed(node) + size, 8);
-  store<u32>(node, nodeLpBytes(node) + lpAdd, 16);
+  store<u32>(node, nodeLpBytes(node) + lpEntryBytes(same, dms, dseq, nfields, fields), 16);
 }
 
 // ---- moving between shards: the nodes as they are (tombstones, listpack sizes and all) ----
@@ -255,11 +283,9 @@ export function idxDecode(ix: usize, at: usize): usize {
   at += 4;
   for (let i: u32 = 0; i < n; i++) {
     const used = load<u32>(at);
-    let cap: u32 = 256;
-    while (cap < used) cap <<= 1;
-    const node = rawAlloc(cap);
+    const node = rawAlloc(used);
     memory.copy(node, at + 4, used);
-    store<u32>(node, cap, 12);
+    store<u32>(node, used, 12);
     dirPush(ix, node);
     at += 4 + used;
   }
@@ -306,20 +332,29 @@ export let curOff: u32 = 0;
 export let curMs: u64 = 0;
 export let curSeq: u64 = 0;
 export let curNfields: u32 = 0;
-/** The current record's fields: nfields × [len u32][bytes]. */
-export let curFields: usize = 0;
 let curIx: usize = 0;
+let curFlags: u8 = 0;
+let curBody: usize = 0;
+/** The offset of the record after the current one (its node's `used` at the end). */
+let curNext: u32 = 0;
 
-function loadCurrent(): void {
-  const r = idxNode(curIx, curNode) + curOff;
-  curMs = load<u64>(r, 8);
-  curSeq = load<u64>(r, 16);
-  curNfields = load<u32>(r, 24);
-  curFields = r + REC_HDR;
+/** Decodes the record under the cursor; true when it is live. */
+function loadCurrent(): bool {
+  const n = idxNode(curIx, curNode);
+  readAt(n, curOff);
+  curMs = recMs;
+  curSeq = recSeq;
+  curNfields = recNfields;
+  curFlags = recFlags;
+  curBody = recBody;
+  curNext = <u32>(recEnd - n);
+  return (recFlags & REC_DELETED) == 0;
 }
 
-// @ts-ignore: decorator
-@inline function recDeleted(r: usize): bool { return (load<u32>(r, 4) & FLAG_DELETED) != 0; }
+/** Starts an iteration over the current entry's fields and values (stream-record.ts fieldNext). */
+export function idxFieldsBegin(): void {
+  fieldsBegin(curBody, curFlags, nodeMaster(idxNode(curIx, curNode)));
+}
 
 /** The directory position of the last node whose first ID is ≤ (ms, seq); -1 when none. */
 function nodeAtOrBefore(ix: usize, ms: u64, seq: u64): i32 {
@@ -338,15 +373,13 @@ function nodeAtOrBefore(ix: usize, ms: u64, seq: u64): i32 {
 function settleForward(): bool {
   const count = idxNodeCount(curIx);
   while (curNode < count) {
-    const n = idxNode(curIx, curNode);
-    const used = nodeUsed(n);
+    const used = nodeUsed(idxNode(curIx, curNode));
     while (curOff < used) {
-      const r = n + curOff;
-      if (!recDeleted(r)) { loadCurrent(); return true; }
-      curOff += load<u32>(r);
+      if (loadCurrent()) return true;
+      curOff = curNext;
     }
     curNode++;
-    curOff = NODE_HDR;
+    if (curNode < count) curOff = nodeRecords(idxNode(curIx, curNode));
   }
   return false;
 }
@@ -357,38 +390,43 @@ export function idxSeekFirst(ix: usize, ms: u64, seq: u64): bool {
   let i = nodeAtOrBefore(ix, ms, seq);
   if (i < 0) i = 0;
   curNode = <u32>i;
-  curOff = NODE_HDR;
   if (curNode >= idxNodeCount(ix)) return false;
   const n = idxNode(ix, curNode);
   const used = nodeUsed(n);
+  curOff = nodeRecords(n);
   while (curOff < used) {
-    const r = n + curOff;
-    if (idCompare(load<u64>(r, 8), load<u64>(r, 16), ms, seq) >= 0) break;
-    curOff += load<u32>(r);
+    readAt(n, curOff);
+    if (idCompare(recMs, recSeq, ms, seq) >= 0) break;
+    curOff = <u32>(recEnd - n);
   }
   return settleForward();
 }
 
 /** The next live entry after the current one. */
 export function idxNext(): bool {
-  curOff += load<u32>(idxNode(curIx, curNode) + curOff);
+  curOff = curNext;
   return settleForward();
+}
+
+/** Moves curOff to the last record of node curNode. */
+function toNodeEnd(): void {
+  const n = idxNode(curIx, curNode);
+  curOff = prevOff(n, nodeUsed(n));
 }
 
 /** Moves to the last live record at or before (curNode, curOff); false before the start. */
 function settleBackward(): bool {
   for (;;) {
     const n = idxNode(curIx, curNode);
+    const first = nodeRecords(n);
     for (;;) {
-      const r = n + curOff;
-      if (!recDeleted(r)) { loadCurrent(); return true; }
-      if (curOff == NODE_HDR) break;
-      curOff -= load<u32>(n + curOff - 4);
+      if (loadCurrent()) return true;
+      if (curOff == first) break;
+      curOff = prevOff(n, curOff);
     }
     if (curNode == 0) return false;
     curNode--;
-    const p = idxNode(curIx, curNode);
-    curOff = nodeUsed(p) - load<u32>(p + nodeUsed(p) - 4);
+    toNodeEnd();
   }
   return false;
 }
@@ -401,12 +439,14 @@ export function idxSeekLast(ix: usize, ms: u64, seq: u64): bool {
   curNode = <u32>i;
   const n = idxNode(ix, curNode);
   // The last record of the node whose ID is ≤ the target (the first one is, by the search).
-  let off = NODE_HDR;
+  let off = nodeRecords(n);
   const used = nodeUsed(n);
+  readAt(n, off);
   for (;;) {
-    const next = off + load<u32>(n + off);
+    const next = <u32>(recEnd - n);
     if (next >= used) break;
-    if (idCompare(load<u64>(n + next, 8), load<u64>(n + next, 16), ms, seq) > 0) break;
+    readAt(n, next);
+    if (idCompare(recMs, recSeq, ms, seq) > 0) break;
     off = next;
   }
   curOff = off;
@@ -415,14 +455,13 @@ export function idxSeekLast(ix: usize, ms: u64, seq: u64): bool {
 
 /** The live entry before the current one. */
 export function idxPrev(): bool {
-  if (curOff == NODE_HDR) {
+  const n = idxNode(curIx, curNode);
+  if (curOff == nodeRecords(n)) {
     if (curNode == 0) return false;
     curNode--;
-    const p = idxNode(curIx, curNode);
-    curOff = nodeUsed(p) - load<u32>(p + nodeUsed(p) - 4);
+    toNodeEnd();
   } else {
-    const n = idxNode(curIx, curNode);
-    curOff -= load<u32>(n + curOff - 4);
+    curOff = prevOff(n, curOff);
   }
   return settleBackward();
 }
@@ -439,7 +478,7 @@ export function idxFind(ix: usize, ms: u64, seq: u64): bool {
 export function idxDeleteCurrent(freeEmpty: bool): void {
   const n = idxNode(curIx, curNode);
   const r = n + curOff;
-  store<u32>(r, load<u32>(r, 4) | FLAG_DELETED, 4);
+  store<u8>(r, load<u8>(r) | REC_DELETED);
   store<u32>(n, nodeLive(n) - 1);
   if (freeEmpty && nodeLive(n) == 0) idxRemoveNode(curIx, curNode);
 }
@@ -448,29 +487,29 @@ export function idxDeleteCurrent(freeEmpty: bool): void {
 
 /** The ID of a node's last record (deleted or not) into curMs/curSeq. */
 export function nodeLastId(n: usize): void {
-  const used = nodeUsed(n);
-  const r = n + used - load<u32>(n + used - 4);
-  curMs = load<u64>(r, 8);
-  curSeq = load<u64>(r, 16);
+  readAt(n, prevOff(n, nodeUsed(n)));
+  curMs = recMs;
+  curSeq = recSeq;
 }
 
 /** Positions the cursor on record 0 of node `i` (deleted or not) without skipping. */
 export function idxRawFirst(ix: usize, i: u32): void {
   curIx = ix;
   curNode = i;
-  curOff = NODE_HDR;
+  curOff = nodeRecords(idxNode(ix, i));
 }
 
-/** The raw cursor is on a record (not past the node's end); loads it and says if it is live. */
+/** The raw cursor is on a record (not past the node's end). */
 export function idxRawValid(): bool {
   return curOff < nodeUsed(idxNode(curIx, curNode));
 }
 
+/** Loads the record under the raw cursor; says if it is live. */
 export function idxRawLoad(): bool {
-  loadCurrent();
-  return !recDeleted(idxNode(curIx, curNode) + curOff);
+  return loadCurrent();
 }
 
+/** Steps the raw cursor to the next record (idxRawLoad first). */
 export function idxRawStep(): void {
-  curOff += load<u32>(idxNode(curIx, curNode) + curOff);
+  curOff = curNext;
 }

@@ -1,7 +1,9 @@
 // The stream structures (store/stream*.ts) against plain references: the entry index against a sorted
 // array of IDs over thousands of random appends, range reads both ways, XDELs and trims (exact and
 // approximate, MAXLEN and MINID, with LIMIT), every entry and many random ranges compared after every
-// step; the PEL against a sorted array; group and consumer name order; the ID grammar's edges; the
+// step; the entry contents against a reference model (field sets equal to a node's first entry's or
+// not, empty and 20 000-byte values, binary bytes) through appends, XDEL, trims, range reads both ways
+// from random points and encode/decode round trips; the PEL against a sorted array; group and consumer name order; the ID grammar's edges; the
 // encoding that moves a stream between shards (groups, consumers and PELs included); and memory coming
 // back to the byte when a stream is freed.
 import {
@@ -10,16 +12,17 @@ import {
   streamMaxDelMs, streamMaxDelSeq, streamLastMs, streamLastSeq, TRIM_MAXLEN, TRIM_MINID,
 } from "../../assembly/store/stream";
 import {
-  idxSeekFirst, idxSeekLast, idxNext, idxPrev, idxFind, curMs, curSeq, curNfields, curFields,
+  idxSeekFirst, idxSeekLast, idxNext, idxPrev, idxFind, idxFieldsBegin, curMs, curSeq, curNfields,
   NODE_MAX_ENTRIES,
 } from "../../assembly/store/stream-index";
+import { fieldNext, fieldPtr, fieldLen } from "../../assembly/store/stream-record";
 import { pelNew, pelFree, pelInsert, pelRemove, pelCount, pelMs, pelSeq, pelValue, pelLowerBound } from "../../assembly/store/stream-pel";
 import {
   groupCreate, groupLookup, groupDestroy, namesCount, namesAt, itemName, itemNameLen, consumerCreate,
   consumerDelete, consumerPel, groupPel, groupConsumers, nackNew, nackConsumer, nackCount, nackSetCount,
 } from "../../assembly/store/stream-groups";
-import { idParse, idMs, idSeq, idSeqGiven, idIncr, idDecr, idFormat, ID_MAX } from "../../assembly/store/stream-id";
-import { randomSeed, randomBelow } from "../../assembly/util/random";
+import { idParse, idMs, idSeq, idSeqGiven, idIncr, idDecr, idFormat, idCompare, ID_MAX } from "../../assembly/store/stream-id";
+import { randomSeed, randomBelow, randomU32 } from "../../assembly/util/random";
 import { rawBytesInUse, ByteBuf } from "../../assembly/util/mem";
 
 const BUF = memory.data(4096);
@@ -34,7 +37,11 @@ function fieldsFor(tag: u32): u32 {
 }
 
 function tagOfCurrent(): u32 {
-  return curNfields == 2 ? load<u32>(curFields + 9) : 0xffffffff;
+  if (curNfields != 2) return 0xffffffff;
+  idxFieldsBegin();
+  fieldNext();
+  fieldNext();
+  return fieldLen == 4 ? load<u32>(fieldPtr) : 0xfffffffe;
 }
 
 /** The model: live entries in ID order (ID packed as ms * 2^20 + seq, seq < 2^20). */
@@ -193,6 +200,246 @@ describe("stream index", () => {
     expect(idxFind(streamIndex(s), 101, 0)).toBe(true);
     expect(idxFind(streamIndex(s), 100, 0)).toBe(false);
     streamFree(s);
+  });
+});
+
+// ---- entry contents against a reference model ----
+
+/** The reference entries: IDs and the fields as XADD hands them over (nfields × [len u32][bytes]). */
+class ContentModel {
+  ms: Array<u64> = new Array<u64>();
+  seq: Array<u64> = new Array<u64>();
+  nfields: Array<u32> = new Array<u32>();
+  fields: Array<ArrayBuffer> = new Array<ArrayBuffer>();
+
+  push(ms: u64, seq: u64, nfields: u32, fields: ArrayBuffer): void {
+    this.ms.push(ms); this.seq.push(seq); this.nfields.push(nfields); this.fields.push(fields);
+  }
+  removeAt(i: i32): void {
+    this.ms.splice(i, 1); this.seq.splice(i, 1); this.nfields.splice(i, 1); this.fields.splice(i, 1);
+  }
+  removeFront(n: i32): void {
+    this.ms.splice(0, n); this.seq.splice(0, n); this.nfields.splice(0, n); this.fields.splice(0, n);
+  }
+  /** The first index whose ID is ≥ (ms, seq). */
+  lowerBound(ms: u64, seq: u64): i32 {
+    let i = 0;
+    while (i < this.ms.length && idCompare(this.ms[i], this.seq[i], ms, seq) < 0) i++;
+    return i;
+  }
+}
+
+const NAMES: string[] = ["f", "name", "age", "", "\x00bin\xff", "city"];
+const scratch = new ByteBuf();
+
+function putItem(bytes: usize, n: u32): void {
+  scratch.reserve(4 + n);
+  store<u32>(scratch.ptr + scratch.len, n);
+  memory.copy(scratch.ptr + scratch.len + 4, bytes, n);
+  scratch.len += 4 + n;
+}
+
+function putName(name: string): void {
+  const at = BUF + 2048;
+  for (let i = 0; i < name.length; i++) store<u8>(at + <usize>i, <u8>name.charCodeAt(i));
+  putItem(at, <u32>name.length);
+}
+
+/** A value of 0 to 20 000 bytes: mostly short, sometimes an integer's text, any byte. */
+function putValue(): void {
+  const pick = randomBelow(100);
+  let n: u32 = pick < 60 ? randomBelow(16) : pick < 85 ? randomBelow(300) : pick < 97 ? randomBelow(5000) : randomBelow(20001);
+  if (pick % 7 == 0) n = 0;
+  scratch.reserve(4 + n);
+  const at = scratch.ptr + scratch.len + 4;
+  if (pick % 5 == 1 && n > 0 && n < 10) {
+    for (let i: u32 = 0; i < n; i++) store<u8>(at + i, <u8>(0x31 + randomBelow(9)));
+  } else {
+    for (let i: u32 = 0; i < n; i++) store<u8>(at + i, <u8>randomBelow(256));
+  }
+  store<u32>(scratch.ptr + scratch.len, n);
+  scratch.len += 4 + n;
+}
+
+/** Random fields into `scratch`: mostly one `f` field (a node's master), else other names and counts. */
+function randomFields(): u32 {
+  scratch.len = 0;
+  const shape = randomBelow(10);
+  let pairs: u32 = 1;
+  if (shape < 6) {
+    putName("f"); putValue();
+  } else if (shape < 8) {
+    putName("name"); putValue(); putName("age"); putValue();
+    pairs = 2;
+  } else {
+    pairs = randomBelow(5);
+    if (pairs == 0) pairs = 1;
+    for (let i: u32 = 0; i < pairs; i++) { putName(NAMES[randomBelow(<u32>NAMES.length)]); putValue(); }
+  }
+  return pairs * 2;
+}
+
+function fieldsCopy(): ArrayBuffer {
+  const b = new ArrayBuffer(scratch.len);
+  memory.copy(changetype<usize>(b), scratch.ptr, scratch.len);
+  return b;
+}
+
+/** The cursor's entry is model entry `i`: its ID and every field and value, byte for byte. */
+function entryIs(m: ContentModel, i: i32): bool {
+  if (curMs != m.ms[i] || curSeq != m.seq[i] || curNfields != m.nfields[i]) return false;
+  let at = changetype<usize>(m.fields[i]);
+  idxFieldsBegin();
+  for (let k: u32 = 0; k < curNfields; k++) {
+    fieldNext();
+    const n = load<u32>(at);
+    if (fieldLen != n || memory.compare(fieldPtr, at + 4, n) != 0) return false;
+    at += 4 + n;
+  }
+  return true;
+}
+
+/** The whole stream, walked forwards and backwards, is the model. */
+function contentsMatch(s: usize, m: ContentModel): bool {
+  if (streamLength(s) != <u64>m.ms.length) return false;
+  let i = 0;
+  let ok = idxSeekFirst(streamIndex(s), 0, 0);
+  while (ok) {
+    if (i >= m.ms.length || !entryIs(m, i)) return false;
+    i++;
+    ok = idxNext();
+  }
+  if (i != m.ms.length) return false;
+  i = m.ms.length - 1;
+  ok = idxSeekLast(streamIndex(s), ID_MAX, ID_MAX);
+  while (ok) {
+    if (i < 0 || !entryIs(m, i)) return false;
+    i--;
+    ok = idxPrev();
+  }
+  return i == -1;
+}
+
+/** Up to `count` entries from a random point, forwards then backwards, are the model's. */
+function randomWalkMatches(s: usize, m: ContentModel): bool {
+  let ms: u64 = 0;
+  let seq: u64 = 0;
+  if (m.ms.length > 0) {
+    const j = randomBelow(<u32>m.ms.length);
+    ms = m.ms[j];
+    seq = m.seq[j];
+    if (randomBelow(3) == 0) { if (seq > 0) seq--; else seq++; }
+  }
+  const count = randomBelow(150);
+  let i = m.lowerBound(ms, seq);
+  let ok = idxSeekFirst(streamIndex(s), ms, seq);
+  for (let k: u32 = 0; k < count && ok; k++) {
+    if (i >= m.ms.length || !entryIs(m, i)) return false;
+    i++;
+    ok = idxNext();
+  }
+  if (ok != (i < m.ms.length) && count > 0) return false;
+  // backwards: the last entry ≤ (ms, seq)
+  i = m.lowerBound(ms, seq);
+  if (i < m.ms.length && m.ms[i] == ms && m.seq[i] == seq) i++;
+  i--;
+  ok = idxSeekLast(streamIndex(s), ms, seq);
+  for (let k: u32 = 0; k < count && ok; k++) {
+    if (i < 0 || !entryIs(m, i)) return false;
+    i--;
+    ok = idxPrev();
+  }
+  return !(count > 0 && ok != (i >= 0));
+}
+
+/** The next ID: mostly a small step, sometimes a jump in ms or seq (deltas of every varint width). */
+let nextMs: u64 = 0;
+let nextSeq: u64 = 0;
+function stepId(): void {
+  const r = randomBelow(20);
+  if (r < 10) nextSeq++;
+  else if (r < 15) { nextMs += 1 + randomBelow(3); nextSeq = randomBelow(3); }
+  else if (r < 17) nextSeq += (<u64>randomU32() << randomBelow(24)) + 1;
+  else if (r < 19) { nextMs += <u64>randomU32() << randomBelow(20); nextSeq = 0; }
+  else { nextMs += 1; nextSeq = <u64>randomU32() << randomBelow(31); }
+}
+
+describe("stream entry contents", () => {
+  it("match a reference model through adds, deletes, trims, ranges and moves", () => {
+    randomSeed(11);
+    const before = rawBytesInUse;
+    let s = streamNew();
+    const m = new ContentModel();
+    nextMs = 5;
+    nextSeq = 0;
+    let decoded = 0;
+    let bigValues = 0;
+    let mixedNodes = 0;
+    for (let step = 0; step < 1500; step++) {
+      const op = randomBelow(100);
+      if (op < 50) {
+        const burst: u32 = 1 + randomBelow(12);
+        for (let b: u32 = 0; b < burst; b++) {
+          stepId();
+          const nfields = randomFields();
+          if (scratch.len > 5000) bigValues++;
+          if (nfields != 2) mixedNodes++;
+          streamAppend(s, nextMs, nextSeq, nfields, scratch.ptr, scratch.len);
+          m.push(nextMs, nextSeq, nfields, fieldsCopy());
+        }
+      } else if (op < 62) {
+        const k: u32 = 1 + randomBelow(6);
+        for (let j: u32 = 0; j < k && m.ms.length > 0; j++) {
+          const i = <i32>randomBelow(<u32>m.ms.length);
+          const miss = randomBelow(5) == 0;
+          const ms = m.ms[i];
+          const seq = miss ? m.seq[i] + 1 : m.seq[i];
+          const present = !miss || (i + 1 < m.ms.length && m.ms[i + 1] == ms && m.seq[i + 1] == seq);
+          if (streamDelete(s, ms, seq) != present) { expect(step).toBe(-10); return; }
+          if (present) m.removeAt(miss ? i + 1 : i);
+        }
+      } else if (op < 70) {
+        if (randomBelow(2) == 0) {
+          const keep = randomBelow(<u32>m.ms.length + 5);
+          const want = m.ms.length > <i32>keep ? m.ms.length - <i32>keep : 0;
+          expect(streamTrim(s, TRIM_MAXLEN, keep, 0, 0, false, 0)).toBe(<i64>want);
+          m.removeFront(want);
+        } else if (m.ms.length > 0) {
+          const j = randomBelow(<u32>m.ms.length);
+          const want = m.lowerBound(m.ms[j], m.seq[j]);
+          expect(streamTrim(s, TRIM_MINID, 0, m.ms[j], m.seq[j], false, 0)).toBe(<i64>want);
+          m.removeFront(want);
+        }
+      } else if (op < 74) {
+        const keep = randomBelow(<u32>m.ms.length + 1);
+        const limit: i64 = randomBelow(2) == 0 ? 0 : <i64>randomBelow(250);
+        const removed = streamTrim(s, TRIM_MAXLEN, keep, 0, 0, true, limit);
+        if (limit != 0 && removed > limit) { expect(step).toBe(-11); return; }
+        m.removeFront(<i32>removed);
+      } else if (op < 94) {
+        for (let r = 0; r < 3; r++) if (!randomWalkMatches(s, m)) { expect(step).toBe(-12); return; }
+      } else {
+        // a move between shards: encode, decode, carry on with the copy (appends to decoded nodes too)
+        const out = new ByteBuf();
+        streamEncode(s, out);
+        const copy = streamDecode(out.ptr, out.len);
+        out.release();
+        if (streamNodeCount(copy) != streamNodeCount(s)) { expect(step).toBe(-13); return; }
+        if (randomBelow(2) == 0) { streamFree(s); s = copy; } else streamFree(copy);
+        decoded++;
+      }
+      if (!contentsMatch(s, m)) { expect(step).toBe(-14); return; }
+      if (m.ms.length > 700) {
+        const removed = streamTrim(s, TRIM_MAXLEN, 150, 0, 0, false, 0);
+        m.removeFront(<i32>removed);
+      }
+    }
+    expect(decoded).toBeGreaterThan(30);
+    expect(bigValues).toBeGreaterThan(10);
+    expect(mixedNodes).toBeGreaterThan(100);
+    streamFree(s);
+    scratch.release();
+    expect(rawBytesInUse).toBe(before);
   });
 });
 
