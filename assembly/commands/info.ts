@@ -56,6 +56,9 @@ function selectedSections(): u32 {
   return sections;
 }
 
+/** Whether the INFO in the argument vector prints the stats section (INFO across shards asks its figures). */
+export function infoWantsStats(): bool { return (selectedSections() & STATS) != 0; }
+
 let infoRow: Command | null = null;
 let written = 0;
 

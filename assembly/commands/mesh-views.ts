@@ -20,6 +20,7 @@ import { setTotals, T_CLIENTS, T_KEYS, T_EXPIRES, T_TTL_SUM, T_TTL_KEYS, T_HITS,
 import { blockedCount, unblockConn } from "../blocking/blocked";
 import { averageTtl, ttlSampleSum, ttlSampleKeys, subscriptionNames } from "./info-sections";
 import { DistinctNames } from "../util/distinct-names";
+import { infoWantsStats } from "./info";
 import { addNameArray } from "./pubsub";
 import { keyspaceHits, keyspaceMisses, expiredKeys, connectionsReceived, commandsProcessed, usedMemory } from "./server-stats";
 import { keyCount, volatileCount } from "../store/keyspace";
@@ -189,18 +190,24 @@ function startInfo(c: Conn, parent: Op | null, holder: u32): Op | null {
   op.plainReplies = true;
   argvSave(op.argv);
   op.client = c;
+  const names = infoWantsStats();
   for (let s: u32 = 0; s < shardCount; s++) {
     reqBegin(s);
     reqArg(STATS.ptr, STATS.len);
+    if (names) reqArg(NAMES.ptr, NAMES.len);
     op.expect(s);
     op.send(s);
   }
   return op;
 }
 
-/** `\0stats`: this shard's counts, in mesh-totals order, then its channel and pattern names. */
+/**
+ * `\0stats [names]`: this shard's counts, in mesh-totals order, then its channel and pattern names — empty
+ * unless asked (only INFO's stats section prints the distinct counts they give).
+ */
 function internalStats(c: Conn): void {
   averageTtl();
+  const withNames = argc > 1;
   replyArrayLen(T_COUNT + 2);
   replyInt(conns.size);
   replyInt(keyCount());
@@ -219,9 +226,11 @@ function internalStats(c: Conn): void {
   replyInt(<i64>usedMemory());
   replyInt(blockedCount(false));
   replyInt(blockedCount(true));
-  replyNames(channels);
-  replyNames(patterns);
+  replyNames(withNames ? channels : NO_NAMES);
+  replyNames(withNames ? patterns : NO_NAMES);
 }
+
+const NO_NAMES = new Array<ByteBuf>();
 
 function replyNames(names: Array<ByteBuf>): void {
   replyArrayLen(names.length);
@@ -257,5 +266,6 @@ const KILL = new Lit("kill");
 const CLIENT_LIST = new Lit("\0clientlist");
 const CLIENT_KILL = new Lit("\0clientkill");
 const STATS = new Lit("\0stats");
+const NAMES = new Lit("names");
 const UNBLOCK = new Lit("unblock");
 const CLIENT_UNBLOCK = new Lit("\0clientunblock");
