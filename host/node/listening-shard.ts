@@ -60,7 +60,7 @@ export interface ListeningShardOptions {
 export async function runListeningShard(
   init: ShardInit,
   options: ListeningShardOptions,
-  post: (event: WorkerEvent | ListeningEvent) => void,
+  post: Post,
   onListenRequest: (handler: (request: ListenRequest) => void) => void,
 ): Promise<void> {
   const { shard, shards } = init;
@@ -126,7 +126,19 @@ export async function runListeningShard(
   runtime = worker.runtime;
   loop = worker.loop;
 
-  const reportListening = (server: net.Server, duplicate: boolean): void => {
+  listen(shard, options, accept, listener, post, onListenRequest);
+}
+
+type Post = (event: WorkerEvent | ListeningEvent) => void;
+
+/**
+ * Step 2 of the lifecycle: shard 0 listens on the port (its original accepts at once); every shard, on
+ * the parent's request, takes its own duplicate, which the balance can stop and restart; shard 0 then
+ * closes its original. Each outcome is reported as a `listening` event.
+ */
+function listen(shard: number, options: ListeningShardOptions, accept: (socket: net.Socket) => void,
+  listener: StoppableListener, post: Post, onListenRequest: (handler: (request: ListenRequest) => void) => void): void {
+  const report = (server: net.Server, duplicate: boolean): void => {
     const address = server.address();
     post({ type: 'listening', shard, duplicate, fd: listenerFd(server), port: typeof address === 'object' && address ? address.port : undefined });
   };
@@ -138,14 +150,14 @@ export async function runListeningShard(
   if (shard === 0) {
     listenOnPort(options.port, options.bind, accept).then((server) => {
       original = server;
-      reportListening(server, false);
+      report(server, false);
     }, (err) => reportError(err, false));
   }
   onListenRequest((request) => listenOnDuplicate(request.fd, accept).then((server) => {
     original?.close();
     original = undefined;
     listener.use(server);
-    reportListening(server, true);
+    report(server, true);
   }, (err) => reportError(err, true)));
 }
 
@@ -154,7 +166,13 @@ export async function runListeningShard(
  * handle, libuv's read start/stop turn the polling of the descriptor on and off while the accept callback
  * set by listen stays; starting it once makes it stoppable (a handle that refuses stays accepting).
  */
-function stoppableListener(): { use(server: net.Server): void; pause(): void; resume(): void } {
+interface StoppableListener {
+  use(server: net.Server): void;
+  pause(): void;
+  resume(): void;
+}
+
+function stoppableListener(): StoppableListener {
   type Handle = { readStart?(): number; readStop?(): number };
   let handle: Handle | undefined;
   let paused = false;
