@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
 import type { RunningServer } from '../../host/node/server.js';
 import { shardOf } from './slots.js';
+import { testClient } from './test-client.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -37,8 +38,7 @@ export class ShardClients {
   constructor(private readonly server: RunningServer, readonly shards: number) {}
 
   async client(): Promise<Redis> {
-    const r = new Redis({ port: this.server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-    r.on('error', () => {}); // errors surface through the failing command
+    const r = testClient(this.server.port, { lazyConnect: true });
     this.opened.push(r);
     await r.connect();
     return r;

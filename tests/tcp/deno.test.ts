@@ -16,6 +16,7 @@ import type { ServerHandle } from '../helpers/child-server.js';
 import { startKevyDenoServer } from '../helpers/kevy-server.js';
 import { keyPerShard } from '../helpers/slots.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
+import { testClient } from '../helpers/test-client.js';
 
 const SHARDS = 2;
 const test = suite('deno host (2 shards)');
@@ -24,8 +25,7 @@ let redis: Redis;
 const clients: Redis[] = [];
 
 function client(): Redis {
-  const r = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
+  const r = testClient(server.port);
   clients.push(r);
   return r;
 }

@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { startKevyServer } from '../helpers/kevy-server.js';
 import type { ServerHandle } from '../helpers/child-server.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
+import { testClient } from '../helpers/test-client.js';
 import { keyPerShard } from '../helpers/slots.js';
 
 const SHARDS = 4;
@@ -20,8 +21,7 @@ let redis: Redis;
 
 guardedSetup(test, async () => {
   server = await startKevyServer(SHARDS);
-  redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {}); // errors after setup surface through the failing command
+  redis = testClient(server.port);
   await redis.ping();
 });
 

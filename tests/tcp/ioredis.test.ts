@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../host/node/server.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
+import { testClient } from '../helpers/test-client.js';
 
 const test = suite('ioredis');
 let server: RunningServer;
@@ -14,8 +15,7 @@ let redis: Redis;
 
 guardedSetup(test, async () => {
   server = await startServer({ port: 0, shards: 1 });
-  redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {}); // errors after setup surface through the failing command
+  redis = testClient(server.port);
   // The default connect: ioredis's ready check runs INFO before 'ready'.
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);

@@ -14,6 +14,7 @@ import { encodeCommand } from '../../host/core/resp-reader.js';
 import { startServer, type RunningServer } from '../../host/node/server.js';
 import { keyPerShard, shardOf } from '../helpers/slots.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
+import { testClient } from '../helpers/test-client.js';
 
 const SHARDS = 4;
 const test = suite('multishard (4 shards)');
@@ -22,8 +23,7 @@ let redis: Redis;
 const extra: Redis[] = [];
 
 function client(): Redis {
-  const r = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {}); // errors surface through the failing command
+  const r = testClient(server.port);
   extra.push(r);
   return r;
 }

@@ -13,6 +13,7 @@ import { startRedisServer } from '../helpers/redis-server.js';
 import type { ServerHandle } from '../helpers/child-server.js';
 import { showBytes } from '../helpers/reply-forms.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
+import { testClient } from '../helpers/test-client.js';
 
 const test = suite('server commands');
 let server: RunningServer;
@@ -31,7 +32,7 @@ test.after(async () => {
 });
 
 function connect(): Redis {
-  const r = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = testClient(server.port);
   if (redis) extra.push(r);
   return r;
 }

@@ -8,7 +8,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../host/node/server.js';
+import type { RunningServer } from '../../host/node/server.js';
+import { startServedClient, stopServedClient, testClient } from '../helpers/test-client.js';
 import { keyPerShard, shardOf } from '../helpers/slots.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
 
@@ -18,16 +19,10 @@ let server: RunningServer;
 let redis: Redis;
 
 guardedSetup(test, async () => {
-  server = await startServer({ port: 0, shards: SHARDS });
-  redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
-  await redis.ping();
+  ({ server, redis } = await startServedClient(SHARDS));
 });
 
-test.after(async () => {
-  redis?.disconnect();
-  await server?.close();
-});
+test.after(() => stopServedClient({ server, redis }));
 
 type Entry = [string, string[]];
 

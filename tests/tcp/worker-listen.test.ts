@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../host/node/server.js';
 import { keysOn } from '../helpers/shard-clients.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
+import { testClient } from '../helpers/test-client.js';
 
 const SHARDS = 4;
 const test = suite('worker-listen host (4 shards)');
@@ -30,8 +31,7 @@ test.after(async () => {
 });
 
 async function connect(port = server.port): Promise<Redis> {
-  const r = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-  r.on('error', () => {});
+  const r = testClient(port, { lazyConnect: true });
   opened.push(r);
   await r.connect();
   return r;

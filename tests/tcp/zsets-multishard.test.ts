@@ -8,7 +8,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../host/node/server.js';
+import type { RunningServer } from '../../host/node/server.js';
+import { startServedClient, stopServedClient, testClient } from '../helpers/test-client.js';
 import { keyPerShard, shardOf } from '../helpers/slots.js';
 import { guardedSetup } from '../helpers/guarded-setup.js';
 
@@ -19,16 +20,10 @@ let server: RunningServer;
 let redis: Redis;
 
 guardedSetup(test, async () => {
-  server = await startServer({ port: 0, shards: SHARDS });
-  redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
-  await redis.ping();
+  ({ server, redis } = await startServedClient(SHARDS));
 });
 
-test.after(async () => {
-  redis?.disconnect();
-  await server?.close();
-});
+test.after(() => stopServedClient({ server, redis }));
 
 type Model = Map<string, number>;
 
@@ -199,8 +194,7 @@ test('ZUNION and ZUNIONSTORE across shards see one moment of both sources while 
   const [a, b, , d] = keyPerShard('zatomic', SHARDS);
   await redis.zadd(a, 0, 'x');
   await redis.zadd(b, 0, 'x');
-  const writer = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  writer.on('error', () => {});
+  const writer = testClient(server.port);
   let writing = true;
   const writes = (async () => {
     let n = 0;
