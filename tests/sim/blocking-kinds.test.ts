@@ -29,7 +29,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSimCluster, engineModule, cmd, show, type SimClient } from './sim-cluster.js';
-import { forSeeds, call, infoField, pick, subset } from './sim-steps.js';
+import { forSeeds, call, infoField, pick, subset, dumpClients, eachProducerUnit, settleWithCloses } from './sim-steps.js';
 
 const TRACE = !!process.env.KEVY_SIM_TRACE;
 const SEEDS = Number(process.env.KEVY_SIM_SEEDS ?? 500);
@@ -102,18 +102,7 @@ function churnSeed(module: WebAssembly.Module, seed: number): void {
     if (ONLY) dump();
     return assert.unreachable(`seed ${seed} (${shards} shards): ${m}`) as never;
   };
-  const dump = (): void => {
-    for (const c of consumers) {
-      sim.drain(c.client);
-      console.log(`consumer ${c.client.id} (shard ${c.client.shard})${c.client.closedByClient ? ' closed' : ''}`);
-      c.expected.forEach((e, i) => console.log(`  ${e.text} -> ${JSON.stringify(show(c.client.replies[i] ?? null))}${i >= c.client.replies.length ? ' (none)' : ''}`));
-    }
-    for (const p of producers) {
-      sim.drain(p.client);
-      console.log(`producer ${p.client.id} (shard ${p.client.shard})${p.client.closedByClient ? ' closed' : ''}: ${JSON.stringify(p.client.replies.map(show))}`);
-      for (const u of p.units) console.log(`  ${u.text}`);
-    }
-  };
+  const dump = (): void => dumpClients(sim, consumers, producers);
 
   // The model: what was (possibly) added, and what is confirmed.
   const zmembers = new Map<string, { key: string; score: number }>();
@@ -451,20 +440,12 @@ function churnSeed(module: WebAssembly.Module, seed: number): void {
   const confirmedMembers = new Set<string>();
   const confirmedElems = new Set<string>();
   for (const p of producers) {
-    sim.drain(p.client);
-    const got = p.client.replies.map(show);
-    let at = 0;
-    for (const u of p.units) {
-      const mine = got.slice(at, at + u.replies);
-      at += u.replies;
-      for (const r of mine) if (typeof r === 'string' && r.startsWith('!')) fail(`producer ${p.client.id}: \`${u.text}\` answered ${r}`);
-      if (mine.length === u.replies) {
-        for (const z of u.zadds) confirmedMembers.add(z.member);
-        for (const x of u.pushes) confirmedElems.add(x);
-        for (const x of u.xadds) if (position(x.key, x.id) < 0) fail(`\`${u.text}\` confirmed, but ${x.key} has no ${x.id}`);
-      }
-    }
-    if (!p.client.closedByClient && at !== got.length) fail(`producer ${p.client.id}: ${got.length} replies, ${at} expected`);
+    eachProducerUnit(sim, p, fail, (u, mine) => {
+      if (mine.length !== u.replies) return;
+      for (const z of u.zadds) confirmedMembers.add(z.member);
+      for (const x of u.pushes) confirmedElems.add(x);
+      for (const x of u.xadds) if (position(x.key, x.id) < 0) fail(`\`${u.text}\` confirmed, but ${x.key} has no ${x.id}`);
+    });
   }
 
   // Sorted sets: popped once or still there, with its score; none lost.
@@ -608,17 +589,7 @@ test('FIFO: waiters from every shard on one zset get the members in the order th
       // One ZADD per member, best first: whatever the message order, each serve takes the best one left.
       for (const m of order) sim.send(producer, cmd('ZADD', key, String(m.score), m.member));
     }
-    const closed = new Set<number>();
-    if (closing) {
-      for (let s = 0; s < 12; s++) {
-        sim.step();
-        if (sim.int(5) === 0) {
-          const w = pick(sim, waiters);
-          if (!closed.has(w.id)) { sim.drain(w); sim.close(w); closed.add(w.id); }
-        }
-      }
-    }
-    sim.settle();
+    const closed = settleWithCloses(sim, waiters, closing);
     const scenario = `${n} waiters (${texts.join(' ; ')}), ${k} members ${single ? 'in one ZADD' : 'one ZADD each'}${closing ? ', closes' : ''}`;
     const got = waiters.map((w) => { sim.drain(w); return w.replies.map(show); });
     const remaining = call(sim, producer, 'ZRANGE', key, 0, -1, 'WITHSCORES') as string[];

@@ -26,7 +26,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSimCluster, engineModule, cmd, show, type SimClient, type SimCluster } from './sim-cluster.js';
-import { forSeeds, call, infoField, pick, subset } from './sim-steps.js';
+import { forSeeds, call, infoField, pick, subset, dumpClients, eachProducerUnit, settleWithCloses } from './sim-steps.js';
 
 const TRACE = !!process.env.KEVY_SIM_TRACE;
 const SEEDS = Number(process.env.KEVY_SIM_SEEDS ?? 1500);
@@ -214,19 +214,7 @@ function churnSeed(module: WebAssembly.Module, seed: number): void {
     if (ONLY) dump();
     return assert.unreachable(`seed ${seed} (${shards} shards): ${m}`) as never;
   };
-  /** With KEVY_SIM_SEED: every client's commands and replies, to read a failure. */
-  const dump = (): void => {
-    for (const c of consumers) {
-      sim.drain(c.client);
-      console.log(`consumer ${c.client.id} (shard ${c.client.shard})${c.client.closedByClient ? ' closed' : ''}`);
-      c.expected.forEach((e, i) => console.log(`  ${e.text} -> ${JSON.stringify(show(c.client.replies[i] ?? null))}${i >= c.client.replies.length ? ' (none)' : ''}`));
-    }
-    for (const p of producers) {
-      sim.drain(p.client);
-      console.log(`producer ${p.client.id} (shard ${p.client.shard})${p.client.closedByClient ? ' closed' : ''}: ${JSON.stringify(p.client.replies.map(show))}`);
-      for (const u of p.units) console.log(`  ${u.text}`);
-    }
-  };
+  const dump = (): void => dumpClients(sim, consumers, producers);
   let nextElement = 0;
   let nextTag = 0;
   const element = (): string => `e${nextElement++}`;
@@ -412,18 +400,11 @@ function churnSeed(module: WebAssembly.Module, seed: number): void {
   const confirmed = new Set<string>();
   const maybe = new Set<string>();
   for (const p of producers) {
-    sim.drain(p.client);
-    const got = p.client.replies.map(show);
-    let at = 0;
-    for (const u of p.units) {
-      const mine = got.slice(at, at + u.replies);
-      at += u.replies;
-      for (const r of mine) if (typeof r === 'string' && r.startsWith('!')) fail(`producer ${p.client.id}: \`${u.text}\` answered ${r}`);
+    eachProducerUnit(sim, p, fail, (u, mine) => {
       if (mine.length === u.replies) for (const x of u.pushed) confirmed.add(x);
       else for (const x of u.pushed) maybe.add(x);
       for (const i of u.pops) if (mine[i] !== null && mine[i] !== undefined) consumed.push(mine[i] as string);
-    }
-    if (!p.client.closedByClient && at !== got.length) fail(`producer ${p.client.id}: ${got.length} replies, ${at} expected`);
+    });
   }
 
   // Conservation: received + remaining == pushed, each element once.
@@ -516,17 +497,7 @@ test('FIFO: waiters from every shard on one key are served in the order they blo
     } else {
       for (const x of elements) sim.send(producer, cmd('RPUSH', key, x));
     }
-    const closed = new Set<number>();
-    if (closing) {
-      for (let s = 0; s < 12; s++) {
-        sim.step();
-        if (sim.int(5) === 0) {
-          const w = pick(sim, waiters);
-          if (!closed.has(w.id)) { sim.drain(w); sim.close(w); closed.add(w.id); }
-        }
-      }
-    }
-    sim.settle();
+    const closed = settleWithCloses(sim, waiters, closing);
     const got = waiters.map((w) => { sim.drain(w); return w.replies.map(show); });
     const remaining = call(sim, producer, 'LRANGE', key, 0, -1) as string[];
     const received: string[] = [];

@@ -63,3 +63,56 @@ export function subset(sim: SimCluster, xs: readonly string[], min = 1): string[
   }
   return out;
 }
+
+/** A blocking test's clients as the shared steps below see them. */
+export interface ScriptedConsumer { client: SimClient; expected: readonly { text: string }[] }
+export interface ScriptedProducer { client: SimClient; units: readonly { text: string; replies: number }[] }
+
+/** Every client's commands and replies (KEVY_SIM_SEED runs print them to read a failure). */
+export function dumpClients(sim: SimCluster, consumers: readonly ScriptedConsumer[], producers: readonly ScriptedProducer[]): void {
+  for (const c of consumers) {
+    sim.drain(c.client);
+    console.log(`consumer ${c.client.id} (shard ${c.client.shard})${c.client.closedByClient ? ' closed' : ''}`);
+    c.expected.forEach((e, i) => console.log(`  ${e.text} -> ${JSON.stringify(show(c.client.replies[i] ?? null))}${i >= c.client.replies.length ? ' (none)' : ''}`));
+  }
+  for (const p of producers) {
+    sim.drain(p.client);
+    console.log(`producer ${p.client.id} (shard ${p.client.shard})${p.client.closedByClient ? ' closed' : ''}: ${JSON.stringify(p.client.replies.map(show))}`);
+    for (const u of p.units) console.log(`  ${u.text}`);
+  }
+}
+
+/**
+ * A producer's replies cut unit by unit: `each` gets every unit with the replies that came for it (all of
+ * them when it was confirmed). An error reply, or a count that does not add up on a connection the
+ * producer did not close, fails.
+ */
+export function eachProducerUnit<U extends { text: string; replies: number }>(sim: SimCluster,
+  p: { client: SimClient; units: readonly U[] }, fail: (m: string) => never, each: (u: U, mine: unknown[]) => void): void {
+  sim.drain(p.client);
+  const got = p.client.replies.map(show);
+  let at = 0;
+  for (const u of p.units) {
+    const mine = got.slice(at, at + u.replies);
+    at += u.replies;
+    for (const r of mine) if (typeof r === 'string' && r.startsWith('!')) fail(`producer ${p.client.id}: \`${u.text}\` answered ${r}`);
+    each(u, mine);
+  }
+  if (!p.client.closedByClient && at !== got.length) fail(`producer ${p.client.id}: ${got.length} replies, ${at} expected`);
+}
+
+/** With `closing`: 12 steps, each closing a random waiter one time in five; then everything settles. */
+export function settleWithCloses(sim: SimCluster, waiters: readonly SimClient[], closing: boolean): Set<number> {
+  const closed = new Set<number>();
+  if (closing) {
+    for (let s = 0; s < 12; s++) {
+      sim.step();
+      if (sim.int(5) === 0) {
+        const w = pick(sim, waiters);
+        if (!closed.has(w.id)) { sim.drain(w); sim.close(w); closed.add(w.id); }
+      }
+    }
+  }
+  sim.settle();
+  return closed;
+}
