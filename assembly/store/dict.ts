@@ -3,6 +3,7 @@
 // along, and the host's tick moves more) so no single command pays for resizing millions of keys.
 // SCAN uses Redis's reverse-binary cursor, which never misses a key that is present for the whole scan,
 // even across resizes.
+import { scanStep, scanVisits } from "../util/scan-cursor";
 import { rawAlloc, rawFree } from "../util/mem";
 import { bytesEqual } from "../util/bytes";
 import { randomU32, randomBelow } from "../util/random";
@@ -35,14 +36,6 @@ class Table {
   @inline setHead(i: u32, e: usize): void { store<u32>(this.buckets + (<usize>i << 2), <u32>e); }
 }
 
-function reverseBits(v: u64): u64 {
-  v = ((v >> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1);
-  v = ((v >> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0F) | ((v & 0x0F0F0F0F0F0F0F0F) << 4);
-  v = ((v >> 8) & 0x00FF00FF00FF00FF) | ((v & 0x00FF00FF00FF00FF) << 8);
-  v = ((v >> 16) & 0x0000FFFF0000FFFF) | ((v & 0x0000FFFF0000FFFF) << 16);
-  return (v >> 32) | (v << 32);
-}
 
 function nextPowerOfTwo(n: u32): u32 {
   let size = MIN_SIZE;
@@ -164,25 +157,13 @@ export class Dict {
   /** Visits one cursor step: pushes the entries of the visited buckets, returns the next cursor. */
   scan(cursor: u64, out: Array<usize>): u64 {
     if (this.size == 0) return 0;
-    let v = cursor;
-    if (this.rehashIdx < 0) {
-      const t = this.t0;
-      pushChain(t.head(<u32>(v & t.mask)), out);
-      v |= ~<u64>t.mask;
-      return reverseBits(reverseBits(v) + 1);
+    const next = scanStep(cursor, this.t0.size, this.rehashIdx >= 0 ? this.t1.size : 0);
+    for (let i = 0; i < scanVisits.length; i++) {
+      const visit = unchecked(scanVisits[i]);
+      const t = (visit >> 32) == 0 ? this.t0 : this.t1;
+      pushChain(t.head(<u32>visit), out);
     }
-    let small = this.t0;
-    let large = this.t1;
-    if (small.size > large.size) { small = this.t1; large = this.t0; }
-    const m0 = <u64>small.mask;
-    const m1 = <u64>large.mask;
-    pushChain(small.head(<u32>(v & m0)), out);
-    do {
-      pushChain(large.head(<u32>(v & m1)), out);
-      v |= ~m1;
-      v = reverseBits(reverseBits(v) + 1);
-    } while ((v & (m0 ^ m1)) != 0);
-    return v;
+    return next;
   }
 
   /** A random entry (uniform over buckets, then over the chain), or 0 when empty. */

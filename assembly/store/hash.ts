@@ -31,6 +31,7 @@
 //  24 t1size u32
 //  28 t1used u32
 //  32 rehashIdx i32 TABLE: next bucket of table 0 to move, -1 when not rehashing
+import { scanStep, scanVisits } from "../util/scan-cursor";
 import { rawAlloc, rawRealloc, rawFree, ByteBuf } from "../util/mem";
 import { bytesEqual } from "../util/bytes";
 import { hashBytes } from "../util/hash";
@@ -520,14 +521,6 @@ export function hashRandom(h: usize): usize {
 
 // ---- HSCAN over a table: Redis's dictScan ----
 
-function reverseBits(v: u64): u64 {
-  v = ((v >> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1);
-  v = ((v >> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0F) | ((v & 0x0F0F0F0F0F0F0F0F) << 4);
-  v = ((v >> 8) & 0x00FF00FF00FF00FF) | ((v & 0x00FF00FF00FF00FF) << 8);
-  v = ((v >> 16) & 0x0000FFFF0000FFFF) | ((v & 0x0000FFFF0000FFFF) << 16);
-  return (v >> 32) | (v << 32);
-}
 
 function pushChain(node: usize, out: Array<usize>): void {
   for (; node != 0; node = nodeNext(node)) out.push(node);
@@ -540,25 +533,12 @@ function pushChain(node: usize, out: Array<usize>): void {
 export function hashScan(h: usize, cursor: u64, out: Array<usize>): u64 {
   if (hashForm(h) == FORM_LISTPACK) { hashCollect(h, out); return 0; }
   if (hashLen(h) == 0) return 0;
-  let v = cursor;
-  if (rehashIdx(h) < 0) {
-    const m = <u64>(tSize(h, 0) - 1);
-    pushChain(<usize>load<u32>(slot(h, 0, <u32>(v & m))), out);
-    v |= ~m;
-    return reverseBits(reverseBits(v) + 1);
+  const next = scanStep(cursor, tSize(h, 0), rehashIdx(h) >= 0 ? tSize(h, 1) : 0);
+  for (let i = 0; i < scanVisits.length; i++) {
+    const visit = unchecked(scanVisits[i]);
+    pushChain(<usize>load<u32>(slot(h, <i32>(visit >> 32), <u32>visit)), out);
   }
-  let small = 0;
-  let large = 1;
-  if (tSize(h, 0) > tSize(h, 1)) { small = 1; large = 0; }
-  const m0 = <u64>(tSize(h, small) - 1);
-  const m1 = <u64>(tSize(h, large) - 1);
-  pushChain(<usize>load<u32>(slot(h, small, <u32>(v & m0))), out);
-  do {
-    pushChain(<usize>load<u32>(slot(h, large, <u32>(v & m1))), out);
-    v |= ~m1;
-    v = reverseBits(reverseBits(v) + 1);
-  } while ((v & (m0 ^ m1)) != 0);
-  return v;
+  return next;
 }
 
 // ---- moving a hash between shards (store/value-codec.ts): [form u8][count u32] then

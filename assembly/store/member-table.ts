@@ -13,6 +13,7 @@
 //
 // Header (28 bytes): 0 t0 buckets, 4 t0 size, 8 t0 used, 12 t1 buckets, 16 t1 size, 20 t1 used,
 // 24 rehash index (i32; -1 when not rehashing). Sizes are powers of two.
+import { scanStep, scanVisits } from "../util/scan-cursor";
 import { rawAlloc, rawFree } from "../util/mem";
 import { bytesEqual } from "../util/bytes";
 import { hashBytes } from "../util/hash";
@@ -247,14 +248,6 @@ export function mtBucketCount(t: usize, which: i32): u32 {
 }
 export function mtBucketHead(t: usize, which: i32, b: u32): usize { return head(t, which, b); }
 
-function reverseBits(v: u64): u64 {
-  v = ((v >> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1);
-  v = ((v >> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0F) | ((v & 0x0F0F0F0F0F0F0F0F) << 4);
-  v = ((v >> 8) & 0x00FF00FF00FF00FF) | ((v & 0x00FF00FF00FF00FF) << 8);
-  v = ((v >> 16) & 0x0000FFFF0000FFFF) | ((v & 0x0000FFFF0000FFFF) << 16);
-  return (v >> 32) | (v << 32);
-}
 
 function pushChain(n: usize, out: Array<usize>): void {
   while (n != 0) {
@@ -266,25 +259,12 @@ function pushChain(n: usize, out: Array<usize>): void {
 /** One dictScan step: pushes the nodes of the visited buckets, returns the next cursor (0: done). */
 export function mtScan(t: usize, cursor: u64, out: Array<usize>): u64 {
   if (mtSize(t) == 0) return 0;
-  let v = cursor;
-  if (rehashIdx(t) < 0) {
-    const m = <u64>(size(t, 0) - 1);
-    pushChain(head(t, 0, <u32>(v & m)), out);
-    v |= ~m;
-    return reverseBits(reverseBits(v) + 1);
+  const next = scanStep(cursor, size(t, 0), rehashIdx(t) >= 0 ? size(t, 1) : 0);
+  for (let i = 0; i < scanVisits.length; i++) {
+    const visit = unchecked(scanVisits[i]);
+    pushChain(head(t, <i32>(visit >> 32), <u32>visit), out);
   }
-  let small = 0;
-  let large = 1;
-  if (size(t, 0) > size(t, 1)) { small = 1; large = 0; }
-  const m0 = <u64>(size(t, small) - 1);
-  const m1 = <u64>(size(t, large) - 1);
-  pushChain(head(t, small, <u32>(v & m0)), out);
-  do {
-    pushChain(head(t, large, <u32>(v & m1)), out);
-    v |= ~m1;
-    v = reverseBits(reverseBits(v) + 1);
-  } while ((v & (m0 ^ m1)) != 0);
-  return v;
+  return next;
 }
 
 /** The chain length up to which mtRandom is exactly fair (longer chains are rare at load <= 1). */
