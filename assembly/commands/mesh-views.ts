@@ -25,6 +25,14 @@ import { addNameArray } from "./pubsub";
 import { keyspaceHits, keyspaceMisses, expiredKeys, connectionsReceived, commandsProcessed, usedMemory } from "./server-stats";
 import { keyCount, volatileCount } from "../store/keyspace";
 
+/** A gather that runs under `parent` and transaction `holder`, its parts replies of internal commands. */
+function gatherUnder<T extends GatherOp>(op: T, parent: Op | null, holder: u32): T {
+  op.parent = parent;
+  op.holder = holder;
+  op.plainReplies = true;
+  return op;
+}
+
 /** Sends `name <caller id> <this command's arguments from index 2>` to every shard. */
 function toEveryShard(op: GatherOp, name: Lit, callerId: u32): void {
   const id = new ByteBuf();
@@ -77,10 +85,7 @@ class TextJoinOp extends GatherOp {
 
 function startClientList(c: Conn, parent: Op | null, holder: u32): Op | null {
   if (checkedLocally(c, clientList)) return null;
-  const op = new TextJoinOp(c);
-  op.parent = parent;
-  op.holder = holder;
-  op.plainReplies = true;
+  const op = gatherUnder(new TextJoinOp(c), parent, holder);
   toEveryShard(op, CLIENT_LIST, c.id);
   return op;
 }
@@ -107,11 +112,8 @@ class KillSumOp extends GatherOp {
 
 function startClientKill(c: Conn, parent: Op | null, holder: u32): Op | null {
   if (killFilterOrReply() == null) return null;
-  const op = new KillSumOp(c);
-  op.parent = parent;
-  op.holder = holder;
+  const op = gatherUnder(new KillSumOp(c), parent, holder);
   op.oldForm = argc == 3;
-  op.plainReplies = true;
   toEveryShard(op, CLIENT_KILL, c.id);
   return op;
 }
@@ -129,10 +131,7 @@ function internalClientKill(c: Conn): void {
 
 function startClientUnblock(c: Conn, parent: Op | null, holder: u32): Op | null {
   if (!unblockArgsOk()) return null;
-  const op = new SumOp(c);
-  op.parent = parent;
-  op.holder = holder;
-  op.plainReplies = true;
+  const op = gatherUnder(new SumOp(c), parent, holder);
   toEveryShard(op, CLIENT_UNBLOCK, c.id);
   return op;
 }
@@ -184,10 +183,7 @@ class InfoOp extends GatherOp {
 }
 
 function startInfo(c: Conn, parent: Op | null, holder: u32): Op | null {
-  const op = new InfoOp(c);
-  op.parent = parent;
-  op.holder = holder;
-  op.plainReplies = true;
+  const op = gatherUnder(new InfoOp(c), parent, holder);
   argvSave(op.argv);
   op.client = c;
   const names = infoWantsStats();
